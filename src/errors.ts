@@ -1,0 +1,80 @@
+/**
+ * Argument checks shared by every public entry point. Each throws an error whose message
+ * names the argument, the value received and what is allowed, e.g.
+ * `RangeError: numSteps must be an integer in [1, 1000], got 0`.
+ */
+
+/** A short, unambiguous rendering of a received value for an error message. */
+export function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  if (Array.isArray(value)) {
+    const items = value.slice(0, 8).map(show).join(', ');
+    return `[${items}${value.length > 8 ? ', ...' : ''}]`;
+  }
+  if (typeof value === 'function') return 'a function';
+  const name = (value as object).constructor?.name;
+  return name && name !== 'Object' ? `a ${name}` : 'an object';
+}
+
+export function checkBoolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`${name} must be true or false, got ${show(value)}`);
+  return value;
+}
+
+export function checkOneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !allowed.includes(value as T)) {
+    const list = allowed.map((item) => `'${item}'`).join(', ');
+    throw new (typeof value === 'string' ? RangeError : TypeError)(`${name} must be one of ${list}, got ${show(value)}`);
+  }
+  return value as T;
+}
+
+function checkNumber(name: string, value: unknown, allowed: string): number {
+  if (typeof value !== 'number') throw new TypeError(`${name} must be ${allowed}, got ${show(value)}`);
+  if (!Number.isFinite(value)) throw new RangeError(`${name} must be ${allowed}, got ${show(value)}`);
+  return value;
+}
+
+/** An integer in [min, max] (max may be Infinity). */
+export function checkInteger(name: string, value: unknown, min: number, max = Infinity): number {
+  const allowed = max === Infinity ? `an integer >= ${min}` : `an integer in [${min}, ${max}]`;
+  const number = checkNumber(name, value, allowed);
+  if (!Number.isInteger(number) || number < min || number > max) throw new RangeError(`${name} must be ${allowed}, got ${show(value)}`);
+  return number;
+}
+
+/**
+ * A finite number within bounds; `open` makes a bound exclusive. Bounds of ±Infinity are
+ * left out of the message.
+ */
+export function checkNumberIn(
+  name: string,
+  value: unknown,
+  bounds: { min?: number; max?: number; openMin?: boolean; openMax?: boolean },
+): number {
+  const { min = -Infinity, max = Infinity, openMin = false, openMax = false } = bounds;
+  const parts: string[] = [];
+  if (min > -Infinity) parts.push(`${openMin ? '>' : '>='} ${min}`);
+  if (max < Infinity) parts.push(`${openMax ? '<' : '<='} ${max}`);
+  const allowed = parts.length === 2 && openMin && openMax ? `a number with ${min} < x < ${max}` : `a number ${parts.join(' and ')}`.trim();
+  const number = checkNumber(name, value, allowed);
+  const tooLow = openMin ? number <= min : number < min;
+  const tooHigh = openMax ? number >= max : number > max;
+  if (tooLow || tooHigh) throw new RangeError(`${name} must be ${allowed}, got ${show(value)}`);
+  return number;
+}
+
+/** A tensor shape: a non-empty array of positive integers. */
+export function checkShape(name: string, value: unknown): number[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new TypeError(`${name} must be a non-empty array of positive integers, got ${show(value)}`);
+  }
+  value.forEach((size, axis) => {
+    if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) {
+      throw new RangeError(`${name}[${axis}] must be a positive integer, got ${show(size)} (in ${show(value)})`);
+    }
+  });
+  return value.slice();
+}
