@@ -1,0 +1,141 @@
+// Bad input: every message names the argument, the value and what is allowed; nothing leaks
+// and the state stays usable.
+import * as tf from '@tensorflow/tfjs-core';
+import { DdimScheduler, random } from 'tfjs-diffusion-schedulers';
+import { useBackend } from './helpers/backends';
+
+beforeAll(() => useBackend('cpu'));
+
+describe('constructor options', () => {
+  test.each([
+    [{ numTrainSteps: 0 }, RangeError, /numTrainSteps must be an integer >= 1, got 0/],
+    [{ numTrainSteps: 10.5 }, RangeError, /numTrainSteps must be an integer >= 1, got 10.5/],
+    [{ numTrainSteps: '1000' }, TypeError, /numTrainSteps must be an integer >= 1, got "1000"/],
+    [{ betaSchedule: 'cosine' }, RangeError, /betaSchedule must be one of 'linear', 'quadratic', 'squared_cosine', got "cosine"/],
+    [{ betaStart: 0 }, RangeError, /betaStart must be a number with 0 < x < 1, got 0/],
+    [{ betaEnd: 1 }, RangeError, /betaEnd must be a number with 0 < x < 1, got 1/],
+    [{ betaEnd: NaN }, RangeError, /betaEnd must be a number with 0 < x < 1, got NaN/],
+    [{ predictionType: 'epsilon' }, RangeError, /predictionType must be one of 'noise', 'angular_velocity'.*got "epsilon"/],
+    [{ alphaClipStrategy: true }, TypeError, /alphaClipStrategy must be one of 'one', 'alpha_zero', got true/],
+    [{ timestepsOffset: -1 }, RangeError, /timestepsOffset must be an integer in \[0, 999\], got -1/],
+    [{ numTrainSteps: 10, timestepsOffset: 10 }, RangeError, /timestepsOffset must be an integer in \[0, 9\], got 10/],
+    [{ clipDenoisedSample: 'yes' }, TypeError, /clipDenoisedSample must be true or false, got "yes"/],
+    [{ rederiveNoise: 1 }, TypeError, /rederiveNoise must be true or false, got 1/],
+    [{ eta: -0.5 }, RangeError, /eta must be a number >= 0, got -0.5/],
+    [{ eta: Infinity }, RangeError, /eta must be a number >= 0, got Infinity/],
+    [{ betaschedule: 'linear' }, TypeError, /unknown DdimScheduler option "betaschedule"; the options are numTrainSteps, betaSchedule/],
+    [{ betaStart: 1e-12 }, RangeError, /betaStart must leave alpha-bar_0 below 1 in float32.*got 1e-12/],
+  ])('%j', (options, type, message) => {
+    const construct = () => new DdimScheduler(options as never);
+    expect(construct).toThrow(type);
+    expect(construct).toThrow(message);
+  });
+
+  test('options that are not an object', () => {
+    expect(() => new DdimScheduler(42 as never)).toThrow(/options must be an object of DdimScheduler options, got 42/);
+  });
+
+  test('undefined options take their defaults', () => {
+    expect(new DdimScheduler({ eta: undefined }).options.eta).toBe(0);
+  });
+});
+
+describe('init', () => {
+  const scheduler = new DdimScheduler();
+
+  test.each([
+    [0, /numSteps must be an integer in \[1, 1000\], got 0/],
+    [1001, /numSteps must be an integer in \[1, 1000\], got 1001/],
+    [2.5, /numSteps must be an integer in \[1, 1000\], got 2.5/],
+    [NaN, /numSteps must be an integer in \[1, 1000\], got NaN/],
+  ])('numSteps %p', (numSteps, message) => {
+    const before = tf.memory().numTensors;
+    expect(() => scheduler.init(numSteps, [2])).toThrow(message);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  test.each([
+    [[], /sampleShape must be a non-empty array of positive integers, got \[\]/],
+    ['8x8', /sampleShape must be a non-empty array of positive integers, got "8x8"/],
+    [[8, 0], /sampleShape\[1\] must be a positive integer, got 0 \(in \[8, 0\]\)/],
+    [[8, 2.5], /sampleShape\[1\] must be a positive integer, got 2.5/],
+  ])('sampleShape %j', (shape, message) => {
+    expect(() => scheduler.init(10, shape as never)).toThrow(message);
+  });
+
+  test('seed and key', () => {
+    expect(() => scheduler.init(10, [2], { seed: 1, key: random.key(1) })).toThrow(/init takes a seed or a key, not both/);
+    expect(() => scheduler.init(10, [2], { key: [0, 1] as never })).toThrow(/key must be a Uint32Array of 2 words \(from random.key\), got \[0, 1\]/);
+    expect(() => scheduler.init(10, [2], { seed: 1.5 })).toThrow(/seed/);
+    expect(() => scheduler.init(10, [2], { sed: 1 } as never)).toThrow(/unknown init option "sed"; the options are seed, key/);
+  });
+
+  test('an offset that pushes a timestep past the last training step', () => {
+    const offset = new DdimScheduler({ timestepsOffset: 1 });
+    expect(() => offset.init(1000, [2])).toThrow(/timestepsOffset 1 with numSteps 1000 makes timestep 1000, outside \[0, 999\]/);
+    const { state, timesteps } = offset.init(999, [2]);
+    expect(timesteps.dataSync()[0]).toBe(999);
+    tf.dispose([timesteps]);
+    state.dispose();
+  });
+});
+
+describe('step', () => {
+  const scheduler = new DdimScheduler();
+  const shape = [2, 3];
+  let sample: tf.Tensor;
+  let prediction: tf.Tensor;
+  beforeEach(() => {
+    sample = tf.ones(shape);
+    prediction = tf.zeros(shape);
+  });
+  afterEach(() => tf.dispose([sample, prediction]));
+
+  function expectRejected(run: () => unknown, message: RegExp) {
+    const before = tf.memory().numTensors;
+    expect(run).toThrow(message);
+    expect(tf.memory().numTensors).toBe(before);
+  }
+
+  test('past the last timestep', () => {
+    const { state, timesteps } = scheduler.init(1, shape);
+    const out = scheduler.step(state, sample, prediction);
+    expectRejected(() => scheduler.step(out.state, sample, prediction), /step was called past the last timestep: the run has 1 steps and all were taken \(state.iteration = 1\)/);
+    tf.dispose([out.sample, out.denoised, timesteps]);
+    state.dispose();
+  });
+
+  test('shapes that differ, dtypes that are not float32, things that are not tensors', () => {
+    const { state, timesteps } = scheduler.init(5, shape);
+    const wide = tf.zeros([2, 4]);
+    const ints = tf.zeros(shape, 'int32');
+    expectRejected(() => scheduler.step(state, sample, wide), /prediction has shape \[2, 4\], which differs from the shape of sample \[2, 3\]/);
+    expectRejected(() => scheduler.step(state, wide, wide), /sample has shape \[2, 4\], which differs from the sampleShape given to init \[2, 3\]/);
+    expectRejected(() => scheduler.step(state, sample, ints), /prediction must be a float32 tensor, got dtype int32/);
+    expectRejected(() => scheduler.step(state, sample, [1, 2] as never), /prediction must be a tf.Tensor, got \[1, 2\]/);
+    expectRejected(() => scheduler.step(state, sample, prediction, { noise: wide }), /opts.noise has shape \[2, 4\], which differs from the shape of sample \[2, 3\]/);
+    // the state is untouched by the rejected calls
+    const out = scheduler.step(state, sample, prediction);
+    expect(out.state.iteration).toBe(1);
+    tf.dispose([wide, ints, out.sample, out.denoised, timesteps]);
+    state.dispose();
+  });
+
+  test('a disposed input tensor', () => {
+    const { state, timesteps } = scheduler.init(5, shape);
+    const gone = tf.zeros(shape);
+    gone.dispose();
+    expectRejected(() => scheduler.step(state, sample, gone), /prediction was disposed before the call/);
+    timesteps.dispose();
+    state.dispose();
+  });
+
+  test('a disposed state, and a state of another scheduler', () => {
+    const { state, timesteps } = scheduler.init(5, shape);
+    expectRejected(() => new DdimScheduler().step(state, sample, prediction), /state belongs to another scheduler/);
+    expectRejected(() => scheduler.step({} as never, sample, prediction), /state must be a DdimState from init\(\), got an object/);
+    state.dispose();
+    expectRejected(() => scheduler.step(state, sample, prediction), /state was disposed: state.dispose\(\) ended its run/);
+    timesteps.dispose();
+  });
+});

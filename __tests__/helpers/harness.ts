@@ -1,0 +1,64 @@
+/**
+ * The reference test harnesses, written once and shared by every scheduler spec:
+ * Bumblebee's (`ddim_scheduler_test.exs`) and diffusers' (`tests/schedulers/test_schedulers.py`).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Bumblebee: Nx.iota({8, 8, 4}) / 256, channels-last, no batch axis. */
+export function bumblebeeSample(): tf.Tensor {
+  return tf.tidy(() => tf.reshape(tf.div(tf.range(0, 256, 1, 'float32'), 256), [8, 8, 4]));
+}
+
+/** diffusers' dummy_sample_deter: [4, 3, 8, 8], element [b][c][h][w] = (256c + 32h + 4w + b) / 768. */
+export function dummySampleDeter(): tf.Tensor {
+  return tf.tidy(() => tf.transpose(tf.reshape(tf.div(tf.range(0, 768, 1, 'float32'), 768), [3, 8, 8, 4]), [3, 0, 1, 2]));
+}
+
+/** diffusers' dummy_noise_deter: the same layout, element = (767 - index) / 768. */
+export function dummyNoiseDeter(): tf.Tensor {
+  return tf.tidy(() => tf.transpose(tf.reshape(tf.div(tf.range(767, -1, -1, 'float32'), 768), [3, 8, 8, 4]), [3, 0, 1, 2]));
+}
+
+/** Both suites' dummy model: prediction = sample * t / (t + 1). */
+export function dummyModel(sample: tf.Tensor, timestep: number): tf.Tensor {
+  return tf.mul(sample, timestep / (timestep + 1));
+}
+
+/** Bumblebee's tolerance: |actual - expected| <= 1e-4 + 1e-4 * |expected|, element by element. */
+export function expectCloseBumblebee(actual: ArrayLike<number>, expected: ArrayLike<number>): void {
+  expect(actual.length).toBe(expected.length);
+  const misses: string[] = [];
+  for (let i = 0; i < expected.length; i++) {
+    if (!(Math.abs(actual[i] - expected[i]) <= 1e-4 + 1e-4 * Math.abs(expected[i]))) misses.push(`[${i}] ${actual[i]} vs ${expected[i]}`);
+  }
+  expect(misses).toEqual([]);
+}
+
+/** What the loop needs of a scheduler (DdimScheduler, DdimInverseScheduler, ...). */
+interface SteppingScheduler<State extends { dispose(): void }> {
+  init(numSteps: number, shape: number[], opts?: { seed?: number | bigint }): { state: State; timesteps: tf.Tensor1D };
+  step(state: State, sample: tf.Tensor, prediction: tf.Tensor): { state: State; sample: tf.Tensor; denoised: tf.Tensor };
+}
+
+/**
+ * Both suites' full loop: init(numSteps) with key 0, then for each timestep t,
+ * sample = step(state, sample, dummyModel(sample, t)). Leaves only the returned tensor.
+ */
+export function runDummyLoop<State extends { dispose(): void }>(
+  scheduler: SteppingScheduler<State>,
+  numSteps: number,
+  initial: tf.Tensor,
+): tf.Tensor {
+  const { state: first, timesteps } = scheduler.init(numSteps, initial.shape, { seed: 0 });
+  let state = first;
+  let sample = tf.clone(initial);
+  for (const t of timesteps.dataSync()) {
+    const prediction = dummyModel(sample, t);
+    const out = scheduler.step(state, sample, prediction);
+    tf.dispose([sample, prediction, out.denoised]);
+    ({ state, sample } = out);
+  }
+  state.dispose();
+  timesteps.dispose();
+  return sample;
+}

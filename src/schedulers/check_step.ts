@@ -1,0 +1,25 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { show } from '../errors';
+import { DdimState } from './ddim_state';
+
+/** Checks that `state` can take one more step with `scheduler`. */
+export function checkStepState(state: unknown, scheduler: object): asserts state is DdimState {
+  if (!(state instanceof DdimState)) throw new TypeError(`state must be a DdimState from init(), got ${show(state)}`);
+  if (state.isDisposed) throw new Error('state was disposed: state.dispose() ended its run; call init() for a new run');
+  if (state.run.owner !== scheduler) throw new Error('state belongs to another scheduler: step with the scheduler whose init() made it');
+  if (state.iteration >= state.numSteps) {
+    throw new RangeError(
+      `step was called past the last timestep: the run has ${state.numSteps} steps and all were taken (state.iteration = ${state.iteration}); call init() for a new run`,
+    );
+  }
+}
+
+/** Checks a float32 tensor of the expected shape; `expectedName` says where the shape comes from. */
+export function checkSampleTensor(name: string, tensor: unknown, expected: readonly number[], expectedName: string): asserts tensor is tf.Tensor {
+  if (!(tensor instanceof tf.Tensor)) throw new TypeError(`${name} must be a tf.Tensor, got ${show(tensor)}`);
+  if (tensor.isDisposed) throw new Error(`${name} was disposed before the call`);
+  if (tensor.dtype !== 'float32') throw new TypeError(`${name} must be a float32 tensor, got dtype ${tensor.dtype}`);
+  if (!tf.util.arraysEqual(tensor.shape, expected as number[])) {
+    throw new RangeError(`${name} has shape ${show(tensor.shape)}, which differs from ${expectedName} ${show(expected)}`);
+  }
+}
