@@ -1,0 +1,71 @@
+/**
+ * Standard normal float32 draws, bit-compatible with `Nx.Random.normal` (which splits the key
+ * first) and `jax.random.normal` (which does not) in threefry's non-partitionable mode.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+import { checkInteger, checkShape, show } from '../errors';
+import { erfinv32 } from './erfinv';
+import { checkKey, split } from './key';
+import { threefryIota } from './threefry';
+import { uniformFromBits } from './uniform';
+
+const f32 = Math.fround;
+
+/** nextafter(-1, 0) in float32, JAX's lower bound for the uniform it maps through erfinv. */
+const LOWEST_UNIFORM = f32(-1 + 2 ** -24);
+
+/** sqrt(2) as the float32 constant JAX multiplies by. */
+const SQRT2 = f32(Math.SQRT2);
+
+/**
+ * Largest number of values: JAX's `random_bits` draws threefry(key, iota(n)) only while
+ * n < 2^32 - 1, and switches to a blocked scheme beyond, which we do not reproduce.
+ */
+const MAX_SIZE = 2 ** 32 - 2;
+
+/**
+ * `size` standard normals drawn with `key` itself, not split: the values of
+ * `jax.random.normal(key, (size,), float32)` and `Nx.Random.normal_split(key, 0, 1, shape: {size})`.
+ * Host-side, no tensors (for kernels that upload the noise themselves): u = uniform in
+ * [nextafter(-1, 0), 1) from threefry bits, then sqrt(2) * erfinv(u), all in float32. u never
+ * reaches ±1, so every value is finite: the extreme bits give -5.42 and 5.23.
+ */
+export function normalValues(key: Uint32Array, size: number): Float32Array {
+  checkKey('key', key);
+  checkInteger('size', size, 0, MAX_SIZE);
+  const bits = threefryIota(key, size);
+  // Each value replaces its own bits, read first, in the same buffer.
+  const values = new Float32Array(bits.buffer);
+  for (let i = 0; i < size; i++) {
+    const uniform = uniformFromBits(bits[i], LOWEST_UNIFORM, 1);
+    values[i] = f32(SQRT2 * erfinv32(uniform));
+  }
+  return values;
+}
+
+/** Checks a shape for `normal`; the empty shape [] (a scalar) is allowed. Returns a copy. */
+function checkSampleShape(shape: unknown): number[] {
+  if (Array.isArray(shape) && shape.length === 0) return [];
+  const checked = checkShape('shape', shape);
+  const size = tf.util.sizeFromShape(checked);
+  if (size > MAX_SIZE) throw new RangeError(`shape must hold at most ${MAX_SIZE} values, got ${show(shape)} (${size} values)`);
+  return checked;
+}
+
+/**
+ * A float32 tensor of standard normals and the key for the next draw, as
+ * `Nx.Random.normal(key, shape: shape)`: `[next, sub] = split(key)`, the values come from
+ * `sub` (see `normalValues`) and `next` is returned. Equivalent in JAX:
+ * `key, sub = jax.random.split(key); sample = jax.random.normal(sub, shape)`.
+ *
+ * `shape` is an array of positive integers, or [] for a scalar. The tensor is the caller's to
+ * dispose; the input key is left as it is.
+ */
+export function normal(key: Uint32Array, shape: number[]): { sample: tf.Tensor; key: Uint32Array } {
+  checkKey('key', key);
+  const sampleShape = checkSampleShape(shape);
+  const [next, sub] = split(key);
+  const values = normalValues(sub, tf.util.sizeFromShape(sampleShape));
+  return { sample: tf.tensor(values, sampleShape, 'float32'), key: next };
+}
