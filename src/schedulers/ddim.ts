@@ -101,7 +101,8 @@ export class DdimScheduler {
       let noise: tf.Tensor | null = null;
       if (drawsNoise && coefficients.sigma > 0) noise = injectedNoise ?? normal(state.prngKey, sample.shape).sample;
       if (noise) inputs.add(noise);
-      const updated = ddimUpdate(sample, prediction, noise, coefficients, this.options);
+      const flags = { clipRange: this.options.clipDenoisedSample ? 1 : null, rederiveNoise: this.options.rederiveNoise };
+      const updated = ddimUpdate({ sample, prediction, noise, threshold: null }, coefficients, flags);
       // Outputs are the caller's: never hand back an input, nor one tensor twice.
       const denoised = inputs.has(updated.denoised) ? tf.clone(updated.denoised) : updated.denoised;
       const next = inputs.has(updated.sample) || updated.sample === denoised ? tf.clone(updated.sample) : updated.sample;
