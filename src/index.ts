@@ -4,3 +4,10 @@ export type { DdimOptions, ResolvedDdimOptions, PredictionType, AlphaClipStrateg
 export type { InitOptions } from './schedulers/init_key';
 export type { BetaSchedule } from './schedule/betas';
 export { random, key, split, normal } from './random';
+export { sample, type SamplingScheduler, type SamplingState } from './sampling/sample';
+export type { SampleOptions, StepInfo } from './sampling/sample_options';
+export type { Denoiser, DenoiserInfo } from './sampling/denoiser';
+export { classifierFreeGuidance } from './sampling/classifier_free_guidance';
+export { ringDenoiser, ringMeans, RING_RADIUS, RING_STD, RING_MODES } from './denoisers/ring';
+export { glyphsDenoiser, glyphImages, GLYPH_SIZE, GLYPH_SHAPE } from './denoisers/glyphs';
+export type { ScheduleSource } from './denoisers/schedule_source';
