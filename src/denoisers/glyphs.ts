@@ -10,6 +10,9 @@
  * noise follows from the forward equation: E[eps | x_t] = (x_t - sqrt(a) E[x0 | x_t]) / sqrt(1 - a).
  * As t goes to 0 the posterior becomes one-hot, so DDIM ends on a glyph itself: the exact
  * denoiser of a finite data set memorises it.
+ * In the softmax, -|x - sqrt(a) y_j|^2 / (2 (1 - a)) = sqrt(a) x . y_j / (1 - a) - (|x|^2 + a |y_j|^2) / (2 (1 - a)),
+ * and the last term is the same for every j (every glyph has |y_j|^2 = 256, its pixels being
+ * ±1): the posterior is softmax_j(sqrt(a) / (1 - a) * x . y_j), one matrix product.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Denoiser } from '../sampling/denoiser';
@@ -57,9 +60,8 @@ export function glyphsDenoiser(scheduler: ScheduleSource): Denoiser {
     const alphaBar = alphaBarAt('glyphsDenoiser', alphaBars, info);
     return tf.tidy(() => {
       const glyphs = tf.tensor2d(flatImages, [images.length, pixels]);
-      const points = tf.reshape(sample, [-1, 1, pixels]);
-      const offsets = tf.sub(points, tf.mul(glyphs, Math.sqrt(alphaBar))); // x_t - sqrt(a) y_j: [n, 10, 256]
-      const posterior = tf.softmax(tf.div(tf.sum(tf.square(offsets), -1), -2 * (1 - alphaBar))); // P(y_j | x_t): [n, 10]
+      const points = tf.reshape(sample, [-1, pixels]);
+      const posterior = tf.softmax(tf.mul(tf.matMul(points, glyphs, false, true), Math.sqrt(alphaBar) / (1 - alphaBar))); // P(y_j | x_t): [n, 10]
       const denoised = tf.reshape(tf.matMul(posterior, glyphs), sample.shape); // E[x0 | x_t]
       return predictionFromDenoised(predictionType, sample, denoised, alphaBar);
     });

@@ -12,7 +12,11 @@
  * E[sqrt(a) x0 | x_t] = x_t + (1 - a) grad log p_t(x_t), hence the minimum-mean-square noise
  * prediction a perfectly trained model would make:
  *   E[eps | x_t] = (x_t - sqrt(a) E[x0 | x_t]) / sqrt(1 - a) = -sqrt(1 - a) grad log p_t(x_t)
- *                = sqrt(1 - a) / v * sum_k w_k(x_t) (x_t - sqrt(a) mu_k).
+ *                = sqrt(1 - a) / v * sum_k w_k(x_t) (x_t - sqrt(a) mu_k)
+ *                = sqrt(1 - a) / v * (x_t - sqrt(a) sum_k w_k(x_t) mu_k).
+ * In the softmax, -|x - sqrt(a) mu_k|^2 / (2 v) = (sqrt(a) x . mu_k) / v - (|x|^2 + a |mu_k|^2) / (2 v),
+ * and the last term is the same for every k (all means have norm 2): the weights are
+ * softmax_k(sqrt(a) / v * x . mu_k), two small matrix products and no broadcast.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Denoiser } from '../sampling/denoiser';
@@ -48,13 +52,12 @@ export function ringDenoiser(scheduler: ScheduleSource): Denoiser {
     const alphaBar = alphaBarAt('ringDenoiser', alphaBars, info);
     const variance = alphaBar * RING_STD * RING_STD + 1 - alphaBar;
     return tf.tidy(() => {
-      const points = tf.reshape(sample, [-1, 1, 2]);
-      const scaledMeans = tf.mul(tf.tensor2d(means), Math.sqrt(alphaBar)); // [8, 2]
-      const offsets = tf.sub(points, scaledMeans); // x - sqrt(a) mu_k: [n, 8, 2]
-      const weights = tf.softmax(tf.div(tf.sum(tf.square(offsets), -1), -2 * variance)); // w_k: [n, 8]
-      const weighted = tf.sum(tf.mul(tf.expandDims(weights, -1), offsets), 1); // [n, 2]
-      const noise = tf.reshape(tf.mul(weighted, Math.sqrt(1 - alphaBar) / variance), sample.shape);
-      return predictionFromNoise(predictionType, sample, noise, alphaBar);
+      const points = tf.reshape(sample, [-1, 2]);
+      const meansTensor = tf.tensor2d(means); // [8, 2]
+      const weights = tf.softmax(tf.mul(tf.matMul(points, meansTensor, false, true), Math.sqrt(alphaBar) / variance)); // w_k: [n, 8]
+      const weightedMean = tf.matMul(weights, meansTensor); // sum_k w_k mu_k: [n, 2]
+      const noise = tf.mul(tf.sub(points, tf.mul(weightedMean, Math.sqrt(alphaBar))), Math.sqrt(1 - alphaBar) / variance);
+      return predictionFromNoise(predictionType, sample, tf.reshape(noise, sample.shape), alphaBar);
     });
   };
 }

@@ -1,0 +1,164 @@
+// The exact denoisers: the ring's noise prediction against central finite differences of the
+// log-density (host, float64), the glyphs' posterior mean against a host computation, and
+// DDIM runs that land on the data.
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  DdimScheduler,
+  GLYPH_SIZE,
+  RING_STD,
+  glyphImages,
+  glyphsDenoiser,
+  ringDenoiser,
+  ringMeans,
+  sample,
+  type Denoiser,
+} from 'tfjs-diffusion-schedulers';
+import { glyphsQuality } from '../src/denoisers/glyphs_quality';
+import { ringQuality } from '../src/denoisers/ring_quality';
+import { NODE_BACKENDS, useBackend } from './helpers/backends';
+
+/** log p_t(x) of the ring under alpha-bar a, in float64 (log-sum-exp over the components). */
+function ringLogDensity(x: number, y: number, alphaBar: number): number {
+  const variance = alphaBar * RING_STD ** 2 + 1 - alphaBar;
+  const logTerms = ringMeans().map(([mx, my]) => {
+    const squared = (x - Math.sqrt(alphaBar) * mx) ** 2 + (y - Math.sqrt(alphaBar) * my) ** 2;
+    return Math.log(1 / 8) - Math.log(2 * Math.PI * variance) - squared / (2 * variance);
+  });
+  const top = Math.max(...logTerms);
+  return top + Math.log(logTerms.reduce((sum, term) => sum + Math.exp(term - top), 0));
+}
+
+/** E[eps | x_t] = -sqrt(1 - a) grad log p_t(x_t) (Tweedie), the gradient by central differences. */
+function ringNoiseByFiniteDifferences(x: number, y: number, alphaBar: number): [number, number] {
+  const h = 1e-6;
+  const dx = (ringLogDensity(x + h, y, alphaBar) - ringLogDensity(x - h, y, alphaBar)) / (2 * h);
+  const dy = (ringLogDensity(x, y + h, alphaBar) - ringLogDensity(x, y - h, alphaBar)) / (2 * h);
+  return [-Math.sqrt(1 - alphaBar) * dx, -Math.sqrt(1 - alphaBar) * dy];
+}
+
+async function callDenoiser(denoiser: Denoiser, x: tf.Tensor, timestep: number): Promise<Float32Array> {
+  const timestepTensor = tf.scalar(timestep, 'int32');
+  const before = tf.memory().numTensors;
+  const prediction = await denoiser(x, timestepTensor, { index: 0, timestep });
+  expect(tf.memory().numTensors).toBe(before + 1); // the prediction, nothing else
+  const values = prediction.dataSync() as Float32Array;
+  tf.dispose([prediction, timestepTensor]);
+  return values;
+}
+
+// On a mode, between two modes, at the centre, outside, far away, on the mode of a later timestep.
+const points = [[2, 0], [1.41, 1.42], [0, 0], [1.2, -0.3], [-3.5, 2.5], [0.1, 1.9], [-0.02, -2.05]];
+const timesteps = [0, 3, 20, 100, 400, 999];
+
+describe.each(NODE_BACKENDS)('on %s', (backend) => {
+  beforeAll(() => useBackend(backend));
+
+  test.each(timesteps)('ring: the noise prediction is -sqrt(1 - a) grad log p_t, at t = %p', async (timestep) => {
+    const scheduler = new DdimScheduler({ clipDenoisedSample: false });
+    const alphaBar = scheduler.alphaBars[timestep];
+    const x = tf.tensor2d(points);
+    const actual = await callDenoiser(ringDenoiser(scheduler), x, timestep);
+    points.forEach(([px, py], i) => {
+      const expected = ringNoiseByFiniteDifferences(px, py, alphaBar);
+      for (const axis of [0, 1]) {
+        // float32 logits reach -1e3 near t = 0; their rounding moves eps by ~1e-4 relative.
+        expect(Math.abs(actual[2 * i + axis] - expected[axis])).toBeLessThanOrEqual(1e-4 + 2e-4 * Math.abs(expected[axis]));
+      }
+    });
+    x.dispose();
+  });
+
+  test('ring: v and x0 predictions are the same answer in other units', async () => {
+    const noiseScheduler = new DdimScheduler({ clipDenoisedSample: false });
+    const velocityScheduler = new DdimScheduler({ clipDenoisedSample: false, predictionType: 'angular_velocity' });
+    const alphaBar = noiseScheduler.alphaBars[400];
+    const x = tf.tensor2d(points);
+    const noise = await callDenoiser(ringDenoiser(noiseScheduler), x, 400);
+    const velocity = await callDenoiser(ringDenoiser(velocityScheduler), x, 400);
+    const input = x.dataSync();
+    velocity.forEach((v, i) => {
+      const denoised = (input[i] - Math.sqrt(1 - alphaBar) * noise[i]) / Math.sqrt(alphaBar);
+      expect(v).toBeCloseTo(Math.sqrt(alphaBar) * noise[i] - Math.sqrt(1 - alphaBar) * denoised, 5);
+    });
+    x.dispose();
+  });
+
+  test('glyphs: the x0 prediction is the posterior mean over the glyphs', async () => {
+    const scheduler = new DdimScheduler();
+    const images = glyphImages();
+    const timestep = 300;
+    const alphaBar = scheduler.alphaBars[timestep];
+    // Two noisy glyphs (a 3 and a mix of 0 and 8) and pure noise.
+    const noise = Array.from({ length: 3 * 256 }, (_, i) => Math.sin(i * 12.9898) * 0.8);
+    const inputs = [images[3], images[0].map((v, p) => (v + images[8][p]) / 2), new Float32Array(256)].flatMap((image, b) =>
+      Array.from(image, (v, p) => Math.sqrt(alphaBar) * v + Math.sqrt(1 - alphaBar) * noise[b * 256 + p]),
+    );
+    const x = tf.tensor4d(inputs, [3, GLYPH_SIZE, GLYPH_SIZE, 1]);
+    const prediction = await callDenoiser(glyphsDenoiser(scheduler), x, timestep);
+    for (let b = 0; b < 3; b++) {
+      const input = inputs.slice(b * 256, (b + 1) * 256);
+      const logits = images.map((image) => -image.reduce((sum, v, p) => sum + (input[p] - Math.sqrt(alphaBar) * v) ** 2, 0) / (2 * (1 - alphaBar)));
+      const top = Math.max(...logits);
+      const weights = logits.map((logit) => Math.exp(logit - top));
+      const total = weights.reduce((sum, w) => sum + w, 0);
+      for (let p = 0; p < 256; p++) {
+        const denoised = images.reduce((sum, image, j) => sum + (weights[j] / total) * image[p], 0);
+        const expected = (input[p] - Math.sqrt(alphaBar) * denoised) / Math.sqrt(1 - alphaBar);
+        expect(Math.abs(prediction[b * 256 + p] - expected)).toBeLessThan(1e-3);
+      }
+    }
+    x.dispose();
+  });
+
+  test('ring, 50 DDIM steps, 4000 samples: >= 98% within 0.2 of a mean, each mean 0.75 to 1.25 of its fair share', async () => {
+    const scheduler = new DdimScheduler({ clipDenoisedSample: false });
+    const before = tf.memory().numTensors;
+    const result = await sample(scheduler, ringDenoiser(scheduler), { numSteps: 50, shape: [4000, 2], seed: 0 });
+    const quality = ringQuality(await result.data());
+    result.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(quality.shareNearMean).toBeGreaterThanOrEqual(0.98);
+    for (const share of quality.sharePerMean) {
+      expect(share).toBeGreaterThanOrEqual(0.75 / 8);
+      expect(share).toBeLessThanOrEqual(1.25 / 8);
+    }
+  });
+
+  test.each([0, 1])('glyphs, 50 DDIM steps (eta %p): every sample ends on a glyph, crisp', async (eta) => {
+    const scheduler = new DdimScheduler({ eta });
+    const result = await sample(scheduler, glyphsDenoiser(scheduler), { numSteps: 50, shape: [40, GLYPH_SIZE, GLYPH_SIZE, 1], seed: 1 });
+    const values = await result.data();
+    result.dispose();
+    // 0.01 RMS: every pixel within ~1% of the glyph's; two glyphs are at least 0.61 apart.
+    expect(glyphsQuality(values, 0.01).shareNearGlyph).toBe(1);
+    const digitsSeen = glyphsQuality(values).sharePerGlyph.filter((share) => share > 0).length;
+    expect(digitsSeen).toBeGreaterThanOrEqual(7); // 40 draws over 10 digits
+  });
+});
+
+describe('bad use', () => {
+  const scheduler = new DdimScheduler();
+  let timestep: tf.Scalar;
+  beforeAll(async () => {
+    await useBackend('cpu');
+    timestep = tf.scalar(0, 'int32');
+  });
+
+  test('samples of the wrong shape, a missing host timestep', () => {
+    const x = tf.zeros([4, 3]);
+    expect(() => ringDenoiser(scheduler)(x, timestep, { index: 0, timestep: 0 })).toThrow(/ringDenoiser needs samples of shape \[\.\.\., 2\], got \[4,3\]/);
+    expect(() => glyphsDenoiser(scheduler)(x, timestep, { index: 0, timestep: 0 })).toThrow(/glyphsDenoiser needs samples of shape \[batch, 16, 16, 1\], got \[4,3\]/);
+    const y = tf.zeros([4, 2]);
+    expect(() => ringDenoiser(scheduler)(y, timestep, undefined as never)).toThrow(/ringDenoiser needs info.timestep, an integer in \[0, 999\], got undefined/);
+    expect(() => ringDenoiser(scheduler)(y, timestep, { index: 0, timestep: 1000 })).toThrow(/got 1000/);
+    tf.dispose([x, y]);
+  });
+
+  test('a scheduler it cannot read, a prediction type it does not know', () => {
+    expect(() => ringDenoiser({} as never)).toThrow(/ringDenoiser needs a scheduler with alphaBars and options \(e.g. a DdimScheduler\), got an object/);
+    const strange = { alphaBars: new Float32Array(10), options: { predictionType: 'flow' } };
+    expect(() => glyphsDenoiser(strange)).toThrow(/glyphsDenoiser answers predictionType 'noise', 'angular_velocity' or 'sample', got "flow"/);
+  });
+
+  afterAll(() => timestep.dispose());
+});
