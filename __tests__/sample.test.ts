@@ -52,7 +52,7 @@ describe.each(NODE_BACKENDS)('on %s', (backend) => {
     expect(initialSample.isDisposed).toBe(false);
 
     let { state } = scheduler.init(4, [2, 2], { seed: 3 });
-    let x = initialSample;
+    let x: tf.Tensor = initialSample;
     for (let i = 0; i < 4; i++) {
       const t = state.timestep!;
       const out = scheduler.step(state, x, tf.mul(x, t / (t + 1)));
