@@ -7,6 +7,8 @@ export interface TestPage {
   readonly page: Page;
   /** Calls `window.suite[name](...args)` in the page and returns its (JSON) result. */
   call<T>(name: string, ...args: unknown[]): Promise<T>;
+  /** Loads the page afresh (new tfjs, no backend started yet), e.g. to start one with other flags. */
+  reload(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -17,14 +19,19 @@ export async function openTestPage(entry: string): Promise<TestPage> {
   const page = await browser.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(String(error)));
-  await page.goto(served.url);
-  await page.waitForFunction(() => (window as unknown as { suite?: object }).suite !== undefined, undefined, { timeout: 30000 }).catch(() => {
-    throw new Error(`the test page did not start: ${pageErrors.join('; ') || 'no window.suite'}`);
-  });
+  const load = async (navigate: () => Promise<unknown>) => {
+    pageErrors.length = 0;
+    await navigate();
+    await page.waitForFunction(() => (window as unknown as { suite?: object }).suite !== undefined, undefined, { timeout: 30000 }).catch(() => {
+      throw new Error(`the test page did not start: ${pageErrors.join('; ') || 'no window.suite'}`);
+    });
+  };
+  await load(() => page.goto(served.url));
   return {
     page,
     call: <T>(name: string, ...args: unknown[]) =>
       page.evaluate(([fn, fnArgs]) => (window as unknown as { suite: Record<string, (...a: unknown[]) => unknown> }).suite[fn as string](...(fnArgs as unknown[])), [name, args] as const) as Promise<T>,
+    reload: () => load(() => page.reload()),
     async close() {
       await browser.close();
       await served.close();

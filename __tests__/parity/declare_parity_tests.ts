@@ -1,0 +1,46 @@
+/**
+ * The jest side of the parity suite, declared once for every backend, in Node or in Chromium:
+ * a driver runs the checks of functions.ts where the backend lives, and the assertions happen
+ * here on the numbers it returns.
+ */
+import { referenceMisses } from './compare';
+import type { ParityFunctions } from './functions';
+import type { PrecisionReport } from './precision_report';
+import { memoryMisses } from './public_call_memory';
+import { REFERENCE_CASES } from './reference_cases';
+
+/** Runs the checks where the backend lives: in this process, or in a Chromium page. */
+export interface ParityDriver {
+  useBackend(name: string): Promise<unknown>;
+  call<Name extends keyof ParityFunctions>(name: Name, ...args: Parameters<ParityFunctions[Name]>): Promise<Awaited<ReturnType<ParityFunctions[Name]>>>;
+}
+
+export interface ParityTestOptions {
+  /** The backend to start (also the label in test names and in the precision report). */
+  backend: string;
+  /** The driver, once the suite's beforeAll has made it. */
+  driver: () => ParityDriver;
+  report: PrecisionReport;
+}
+
+export function declareParityTests({ backend, driver, report }: ParityTestOptions): void {
+  beforeAll(() => driver().useBackend(backend));
+
+  test.each(REFERENCE_CASES.map((testCase) => [testCase.name, testCase] as const))('%s', async (_, testCase) => {
+    const outcome = await driver().call('runReferenceCase', testCase.name);
+    report.add(backend, testCase, outcome);
+    expect(referenceMisses(testCase, outcome)).toEqual([]);
+  });
+
+  test('every public call makes exactly the tensors it hands out, and a run leaves none', async () => {
+    const records = await driver().call('publicCallMemory');
+    expect(records.length).toBeGreaterThan(10);
+    expect(memoryMisses(records)).toEqual([]);
+  });
+
+  test('step never reads a tensor back to the host', async () => {
+    const { duringSteps, control } = await driver().call('stepReadBacks');
+    expect(control).toBeGreaterThan(0);
+    expect(duringSteps).toBe(0);
+  });
+}

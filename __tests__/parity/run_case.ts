@@ -1,0 +1,46 @@
+/**
+ * Runs a reference case on the active tfjs backend and returns plain numbers (JSON, so that a
+ * Chromium page can hand them to jest). Comparing is the caller's job (compare.ts).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { DdimScheduler } from 'tfjs-diffusion-schedulers';
+import { bumblebeeSample, dummySampleDeter, runDummyLoop } from '../helpers/harness';
+import { referenceCase } from './reference_cases';
+
+export interface LoopOutcome {
+  kind: 'loop';
+  /** The final sample, read back once at the end. */
+  shape: number[];
+  values: number[];
+  /** Tensors left behind by the whole case (must be 0). */
+  leaked: number;
+}
+
+export interface TimestepsOutcome {
+  kind: 'timesteps';
+  dtype: string;
+  timesteps: number[];
+  leaked: number;
+}
+
+export type CaseOutcome = LoopOutcome | TimestepsOutcome;
+
+export async function runReferenceCase(name: string): Promise<CaseOutcome> {
+  const testCase = referenceCase(name);
+  const before = tf.memory().numTensors;
+  const scheduler = new DdimScheduler(testCase.options);
+  if (testCase.kind === 'timesteps') {
+    const { state, timesteps } = scheduler.init(testCase.numSteps, [1], { seed: 0 });
+    const values = Array.from(await timesteps.data());
+    const dtype = timesteps.dtype;
+    timesteps.dispose();
+    state.dispose();
+    return { kind: 'timesteps', dtype, timesteps: values, leaked: tf.memory().numTensors - before };
+  }
+  const initial = testCase.kind === 'bumblebee_loop' ? bumblebeeSample() : dummySampleDeter();
+  const result = runDummyLoop(scheduler, 10, initial);
+  const values = Array.from(await result.data());
+  const shape = result.shape;
+  tf.dispose([initial, result]);
+  return { kind: 'loop', shape, values, leaked: tf.memory().numTensors - before };
+}

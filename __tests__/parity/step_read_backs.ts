@@ -1,0 +1,55 @@
+/**
+ * Counts the active backend's read/readSync calls (the only ways tfjs moves a tensor to the
+ * host) while `step` runs: none, with the noise drawn by the scheduler, given by the caller,
+ * or absent. A plain wrapper rather than jest.spyOn, so that it runs in the browser page too.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { DdimScheduler } from 'tfjs-diffusion-schedulers';
+
+export interface ReadBackCount {
+  /** Reads during the steps (must be 0). */
+  duringSteps: number;
+  /** Reads during one `await tensor.data()`: proves the counter sees a real read-back (> 0). */
+  control: number;
+}
+
+async function countReads(work: () => unknown): Promise<number> {
+  const backend = tf.backend() as unknown as Record<'read' | 'readSync', (...args: unknown[]) => unknown>;
+  let reads = 0;
+  const originals = { read: backend.read, readSync: backend.readSync };
+  for (const name of ['read', 'readSync'] as const) {
+    backend[name] = (...args: unknown[]) => {
+      reads++;
+      return originals[name].apply(backend, args);
+    };
+  }
+  try {
+    await work();
+  } finally {
+    backend.read = originals.read;
+    backend.readSync = originals.readSync;
+  }
+  return reads;
+}
+
+export async function stepReadBacks(): Promise<ReadBackCount> {
+  const shape = [3, 4];
+  const sample = tf.randomNormal(shape, 0, 1, 'float32', 3);
+  const prediction = tf.randomNormal(shape, 0, 1, 'float32', 4);
+  const noise = tf.randomNormal(shape, 0, 1, 'float32', 5);
+  const runs = [{}, { eta: 1 }, { predictionType: 'angular_velocity', rederiveNoise: true, eta: 0.5 }, { clipDenoisedSample: false, alphaClipStrategy: 'alpha_zero', timestepsOffset: 1 }] as const;
+  const schedulers = runs.map((options) => new DdimScheduler(options));
+  const inits = schedulers.map((scheduler) => scheduler.init(2, shape, { seed: 0 }));
+  const outputs: tf.Tensor[] = [];
+  const duringSteps = await countReads(() => {
+    schedulers.forEach((scheduler, i) => {
+      const first = scheduler.step(inits[i].state, sample, prediction);
+      const second = scheduler.step(first.state, first.sample, prediction, { noise });
+      outputs.push(first.sample, first.denoised, second.sample, second.denoised);
+    });
+  });
+  const control = await countReads(() => outputs[0].data());
+  tf.dispose([sample, prediction, noise, ...outputs, ...inits.map((init) => init.timesteps)]);
+  inits.forEach((init) => init.state.dispose());
+  return { duringSteps, control };
+}
