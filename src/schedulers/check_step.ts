@@ -14,11 +14,16 @@ export function checkStepState(state: unknown, scheduler: object): asserts state
   }
 }
 
-/** Checks a float32 tensor of the expected shape; `expectedName` says where the shape comes from. */
-export function checkSampleTensor(name: string, tensor: unknown, expected: readonly number[], expectedName: string): asserts tensor is tf.Tensor {
+/** Checks a live float32 tensor. */
+export function checkFloatTensor(name: string, tensor: unknown): asserts tensor is tf.Tensor {
   if (!(tensor instanceof tf.Tensor)) throw new TypeError(`${name} must be a tf.Tensor, got ${show(tensor)}`);
   if (tensor.isDisposed) throw new Error(`${name} was disposed before the call`);
   if (tensor.dtype !== 'float32') throw new TypeError(`${name} must be a float32 tensor, got dtype ${tensor.dtype}`);
+}
+
+/** Checks a float32 tensor of the expected shape; `expectedName` says where the shape comes from. */
+export function checkSampleTensor(name: string, tensor: unknown, expected: readonly number[], expectedName: string): asserts tensor is tf.Tensor {
+  checkFloatTensor(name, tensor);
   if (!tf.util.arraysEqual(tensor.shape, expected as number[])) {
     throw new RangeError(`${name} has shape ${show(tensor.shape)}, which differs from ${expectedName} ${show(expected)}`);
   }

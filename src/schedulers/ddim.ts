@@ -1,28 +1,21 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { checkInteger, checkShape, show } from '../errors';
-import { normal, split } from '../random';
-import { alphaBarsFromBetas } from '../schedule/alpha_bars';
-import { betaSchedule } from '../schedule/betas';
-import { leadingTimesteps } from '../schedule/timesteps';
-import { checkSampleTensor, checkStepState } from './check_step';
+import type * as tf from '@tensorflow/tfjs-core';
+import { diffusersConfigOf } from '../config/to_diffusers';
+import { optionsFromDiffusersConfig } from '../config/from_diffusers';
+import { previousTimesteps } from '../schedule/previous_timesteps';
 import { ddimStepCoefficients } from './ddim_coefficients';
+import { beginRun, samplingTimesteps } from './ddim_init';
 import { resolveDdimOptions, type DdimOptions, type ResolvedDdimOptions } from './ddim_options';
-import { DdimRun, DdimState } from './ddim_state';
-import { ddimUpdate } from './ddim_update';
-import { initialKey, type InitOptions } from './init_key';
+import type { DdimState } from './ddim_state';
+import { ddimStep, type DdimStepResult } from './ddim_step';
+import type { InitOptions } from './init_key';
+import { addNoise, getVelocity, type ItemTimesteps } from './noising';
+import { trainingAlphaBars } from './training_alpha_bars';
 
-export interface DdimStepResult {
-  /** The state for the next step. */
-  state: DdimState;
-  /** x_{t-1}: the sample after this step (the caller's to dispose). */
-  sample: tf.Tensor;
-  /** The predicted x0 of eq. (12), after clipping (the caller's to dispose). */
-  denoised: tf.Tensor;
-}
+export type { DdimStepResult } from './ddim_step';
 
 /**
  * Denoising diffusion implicit models (Song et al., arXiv 2010.02502), as Bumblebee's
- * `Bumblebee.Diffusion.DdimScheduler`.
+ * `Bumblebee.Diffusion.DdimScheduler`, with the options of diffusers' `DDIMScheduler`.
  *
  * ```ts
  * const scheduler = new DdimScheduler({ betaSchedule: 'quadratic' });
@@ -44,11 +37,21 @@ export class DdimScheduler {
 
   constructor(options: DdimOptions = {}) {
     this.options = resolveDdimOptions(options);
-    const { betaSchedule: schedule, numTrainSteps, betaStart, betaEnd } = this.options;
-    this.alphaBarValues = alphaBarsFromBetas(betaSchedule(schedule, numTrainSteps, betaStart, betaEnd));
-    if (this.alphaBarValues[0] >= 1) {
-      throw new RangeError(`betaStart must leave alpha-bar_0 below 1 in float32 (betaStart >= 3e-8 or so), got ${show(betaStart)}`);
-    }
+    this.alphaBarValues = trainingAlphaBars(this.options);
+  }
+
+  /**
+   * A scheduler from a diffusers `scheduler_config.json` (the object or its JSON text), with
+   * `overrides` (our option names) on top. Keys of other schedulers are ignored; an unknown
+   * value of a known key throws, naming the key and the value.
+   */
+  static fromDiffusersConfig(config: object | string, overrides: DdimOptions = {}): DdimScheduler {
+    return new DdimScheduler(optionsFromDiffusersConfig(config, overrides, 'DdimScheduler'));
+  }
+
+  /** The diffusers config of this scheduler (a DDIMScheduler's); `fromDiffusersConfig` reads it back to the same options. */
+  toDiffusersConfig(): Record<string, unknown> {
+    return diffusersConfigOf('DDIMScheduler', this.options);
   }
 
   /** alpha-bar_t for t = 0 .. numTrainSteps - 1 (float32; a copy). */
@@ -59,24 +62,14 @@ export class DdimScheduler {
   /**
    * Starts a run of `numSteps` steps over samples of `sampleShape`. Returns the state of the
    * first step and the timesteps in call order (int32; the caller's to dispose).
-   * `seed` or `key` fixes the noise of eta > 0 (Nx/JAX threefry); without either, a random key.
+   * `seed` or `key` fixes the noise of eta > 0 (Nx/JAX threefry); without either, a random
+   * key. `startIndex` skips the first steps of the schedule (image-to-image).
    */
   init(numSteps: number, sampleShape: number[], opts: InitOptions = {}): { state: DdimState; timesteps: tf.Tensor1D } {
-    const { numTrainSteps, timestepsOffset } = this.options;
-    checkInteger('numSteps', numSteps, 1, numTrainSteps);
-    const shape = checkShape('sampleShape', sampleShape);
-    const prngKey = initialKey(opts);
-    const timestepValues = leadingTimesteps(numTrainSteps, numSteps, timestepsOffset);
-    if (timestepValues[0] >= numTrainSteps) {
-      throw new RangeError(
-        `timestepsOffset ${timestepsOffset} with numSteps ${numSteps} makes timestep ${timestepValues[0]}, outside [0, ${numTrainSteps - 1}]; ` +
-          'use fewer steps or a smaller offset',
-      );
-    }
-    const gap = Math.floor(numTrainSteps / numSteps);
-    const coefficients = Array.from(timestepValues, (t) => ddimStepCoefficients(this.options, this.alphaBarValues, t, t - gap));
-    const run = new DdimRun(this, tf.tensor1d(timestepValues, 'int32'), timestepValues, coefficients, shape);
-    return { state: new DdimState(run, 0, prngKey), timesteps: tf.tensor1d(timestepValues, 'int32') };
+    const timesteps = samplingTimesteps(this.options, numSteps);
+    const landings = previousTimesteps(timesteps, this.options.previousTimestep, this.options.numTrainSteps);
+    const coefficients = Array.from(timesteps, (t, i) => ddimStepCoefficients(this.options, this.alphaBarValues, t, landings[i]));
+    return beginRun(this, timesteps, coefficients, sampleShape, opts);
   }
 
   /**
@@ -86,28 +79,23 @@ export class DdimScheduler {
    * eta > 0 for this step (diffusers' variance_noise).
    */
   step(state: DdimState, sample: tf.Tensor, prediction: tf.Tensor, opts: { noise?: tf.Tensor } = {}): DdimStepResult {
-    checkStepState(state, this);
-    checkSampleTensor('sample', sample, state.sampleShape, 'the sampleShape given to init');
-    checkSampleTensor('prediction', prediction, sample.shape, 'the shape of sample');
-    const injectedNoise = opts.noise;
-    if (injectedNoise !== undefined) checkSampleTensor('opts.noise', injectedNoise, sample.shape, 'the shape of sample');
+    return ddimStep(this, this.options, state, sample, prediction, opts);
+  }
 
-    const coefficients = state.run.coefficients[state.iteration];
-    const drawsNoise = this.options.eta > 0;
-    // Bumblebee advances the key on every step with eta > 0, the last included: (next, draw) = split(key).
-    const nextKey = drawsNoise ? split(state.prngKey)[0] : state.prngKey;
-    const inputs = new Set<tf.Tensor>([sample, prediction]);
-    const result = tf.tidy(() => {
-      let noise: tf.Tensor | null = null;
-      if (drawsNoise && coefficients.sigma > 0) noise = injectedNoise ?? normal(state.prngKey, sample.shape).sample;
-      if (noise) inputs.add(noise);
-      const flags = { clipRange: this.options.clipDenoisedSample ? 1 : null, rederiveNoise: this.options.rederiveNoise };
-      const updated = ddimUpdate({ sample, prediction, noise, threshold: null }, coefficients, flags);
-      // Outputs are the caller's: never hand back an input, nor one tensor twice.
-      const denoised = inputs.has(updated.denoised) ? tf.clone(updated.denoised) : updated.denoised;
-      const next = inputs.has(updated.sample) || updated.sample === denoised ? tf.clone(updated.sample) : updated.sample;
-      return { sample: next, denoised };
-    });
-    return { state: new DdimState(state.run, state.iteration + 1, nextKey), ...result };
+  /**
+   * x_t = sqrt(alpha-bar_t) * original + sqrt(1 - alpha-bar_t) * noise, with one timestep per
+   * item of the first axis (an array, or an int32 tensor that stays on the device). The result
+   * is the caller's.
+   */
+  addNoise(original: tf.Tensor, noise: tf.Tensor, timesteps: ItemTimesteps): tf.Tensor {
+    return addNoise(this.alphaBarValues, original, noise, timesteps);
+  }
+
+  /**
+   * v = sqrt(alpha-bar_t) * noise - sqrt(1 - alpha-bar_t) * sample, the training target of an
+   * 'angular_velocity' model, with one timestep per item of the first axis. The result is the caller's.
+   */
+  getVelocity(sample: tf.Tensor, noise: tf.Tensor, timesteps: ItemTimesteps): tf.Tensor {
+    return getVelocity(this.alphaBarValues, sample, noise, timesteps);
   }
 }

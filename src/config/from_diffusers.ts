@@ -1,0 +1,72 @@
+import { show } from '../errors';
+import { resolveDdimOptions, type DdimOptionName, type ResolvedDdimOptions } from '../schedulers/ddim_options';
+import { BOOKKEEPING_KEYS, DIFFUSERS_KEYS, OWN_OPTIONS_KEY, type DiffusersKey } from './diffusers_keys';
+
+/**
+ * Reads a diffusers `scheduler_config.json` (the object or its JSON text) into options, then
+ * applies `overrides` (our option names). Errors name the config key that carried the bad
+ * value, e.g. `RangeError: beta_schedule must be one of "linear", "scaled_linear",
+ * "squaredcos_cap_v2", got "sigmoid"`. `className` names the class in unknown-option errors.
+ */
+export function optionsFromDiffusersConfig(config: unknown, overrides: unknown, className: string): ResolvedDdimOptions {
+  const entries = configObject(config);
+  const options: Record<string, unknown> = {};
+  const sources = new Map<DdimOptionName, string>();
+  for (const entry of DIFFUSERS_KEYS) {
+    const value = entries[entry.key];
+    // diffusers writes trained_betas: null for "none"
+    if (value === undefined || (entry.key === 'trained_betas' && value === null)) continue;
+    options[entry.option] = optionValue(entry, value);
+    sources.set(entry.option, entry.key);
+  }
+  const own = entries[OWN_OPTIONS_KEY];
+  if (own !== undefined) {
+    if (own === null || typeof own !== 'object' || Array.isArray(own)) throw new TypeError(`${OWN_OPTIONS_KEY} must be an object of options, got ${show(own)}`);
+    for (const [option, value] of Object.entries(own)) {
+      options[option] = value;
+      sources.set(option as DdimOptionName, `${OWN_OPTIONS_KEY}.${option}`);
+    }
+  }
+  if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides)) {
+    throw new TypeError(`overrides must be an object of ${className} options, got ${show(overrides)}`);
+  }
+  for (const [option, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    options[option] = value;
+    sources.delete(option as DdimOptionName);
+  }
+  return resolveDdimOptions(options, { className, nameOf: (option) => sources.get(option) ?? option });
+}
+
+/** The keys of a config that set no option: other schedulers' keys (e.g. PNDM's skip_prk_steps) and unknown ones. */
+export function ignoredKeysOf(config: Record<string, unknown>): string[] {
+  const known = new Set([...DIFFUSERS_KEYS.map(({ key }) => key), ...BOOKKEEPING_KEYS]);
+  return Object.keys(config).filter((key) => !known.has(key));
+}
+
+/** A diffusers config as an object: parsed from JSON text, or as given. */
+export function configObject(config: unknown): Record<string, unknown> {
+  let parsed = config;
+  if (typeof config === 'string') {
+    try {
+      parsed = JSON.parse(config);
+    } catch (error) {
+      throw new SyntaxError(`config is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new TypeError(`config must be a diffusers scheduler config (an object or its JSON text), got ${show(parsed)}`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** The option value a config value stands for; an unknown value throws, naming the key. */
+function optionValue({ key, values }: DiffusersKey, value: unknown): unknown {
+  if (values === undefined) return value;
+  const pair = values.find(([configValue]) => configValue === value);
+  if (pair === undefined) {
+    const allowed = values.map(([configValue]) => show(configValue)).join(', ');
+    throw new (typeof value === typeof values[0][0] ? RangeError : TypeError)(`${key} must be one of ${allowed}, got ${show(value)}`);
+  }
+  return pair[1];
+}

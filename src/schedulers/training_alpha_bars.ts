@@ -1,0 +1,35 @@
+import { show } from '../errors';
+import { alphaBarsFromBetas } from '../schedule/alpha_bars';
+import { betaSchedule } from '../schedule/betas';
+import { rescaleZeroTerminalSnr } from '../schedule/zero_snr';
+import type { ResolvedDdimOptions } from './ddim_options';
+
+/**
+ * alpha-bar_t for t = 0 .. numTrainSteps - 1 from the options: the trained or scheduled betas
+ * (float32), rescaled to a zero terminal SNR if asked. Throws when the betas cannot make a
+ * schedule: alpha-bar_0 must be below 1, and a zero-SNR rescale needs alpha-bar to fall on
+ * the last step.
+ */
+export function trainingAlphaBars(options: ResolvedDdimOptions): Float32Array {
+  const { trainedBetas, numTrainSteps, betaStart, betaEnd } = options;
+  let betas = trainedBetas !== null ? Float32Array.from(trainedBetas) : betaSchedule(options.betaSchedule, numTrainSteps, betaStart, betaEnd);
+  let alphaBars = alphaBarsFromBetas(betas);
+  if (alphaBars[0] >= 1) {
+    throw new RangeError(
+      trainedBetas !== null
+        ? `trainedBetas[0] must leave alpha-bar_0 below 1 in float32 (trainedBetas[0] >= 3e-8 or so), got ${show(trainedBetas[0])}`
+        : `betaStart must leave alpha-bar_0 below 1 in float32 (betaStart >= 3e-8 or so), got ${show(betaStart)}`,
+    );
+  }
+  if (options.rescaleBetasZeroSnr) {
+    if (numTrainSteps < 2 || !(alphaBars[numTrainSteps - 2] > alphaBars[numTrainSteps - 1])) {
+      throw new RangeError(
+        `rescaleBetasZeroSnr needs alpha-bar to fall on the last training step (numTrainSteps >= 2 and a last beta > 0), got numTrainSteps ${numTrainSteps}` +
+          (numTrainSteps >= 2 ? ` and alpha-bar ${alphaBars[numTrainSteps - 2]} then ${alphaBars[numTrainSteps - 1]}` : ''),
+      );
+    }
+    betas = rescaleZeroTerminalSnr(betas);
+    alphaBars = alphaBarsFromBetas(betas);
+  }
+  return alphaBars;
+}
