@@ -36,23 +36,37 @@ export function expectCloseBumblebee(actual: ArrayLike<number>, expected: ArrayL
 
 /** What the loop needs of a scheduler (DdimScheduler, DdimInverseScheduler, ...). */
 interface SteppingScheduler<State extends { dispose(): void }> {
-  init(numSteps: number, shape: number[], opts?: { seed?: number | bigint }): { state: State; timesteps: tf.Tensor1D };
+  init(numSteps: number, shape: number[], opts?: { seed?: number | bigint; startIndex?: number }): { state: State; timesteps: tf.Tensor1D };
   step(state: State, sample: tf.Tensor, prediction: tf.Tensor): { state: State; sample: tf.Tensor; denoised: tf.Tensor };
+  addNoise?(original: tf.Tensor, noise: tf.Tensor, timesteps: number[]): tf.Tensor;
+}
+
+/** diffusers' test_full_loop_with_noise: start at `startIndex` from `initial` noised with `noise` at the first timestep run. */
+export interface NoisyStart {
+  startIndex: number;
+  noise: tf.Tensor;
 }
 
 /**
  * Both suites' full loop: init(numSteps) with key 0, then for each timestep t,
- * sample = step(state, sample, dummyModel(sample, t)). Leaves only the returned tensor.
+ * sample = step(state, sample, dummyModel(sample, t)). With `noisyStart`, the loop runs the
+ * timesteps from its startIndex on and starts from addNoise(initial, noise, t_start) (every
+ * item at t_start; diffusers broadcasts one timestep over the batch). Leaves only the
+ * returned tensor.
  */
 export function runDummyLoop<State extends { dispose(): void }>(
   scheduler: SteppingScheduler<State>,
   numSteps: number,
   initial: tf.Tensor,
+  noisyStart?: NoisyStart,
 ): tf.Tensor {
-  const { state: first, timesteps } = scheduler.init(numSteps, initial.shape, { seed: 0 });
+  const { state: first, timesteps } = scheduler.init(numSteps, initial.shape, noisyStart ? { seed: 0, startIndex: noisyStart.startIndex } : { seed: 0 });
+  const timestepValues = timesteps.dataSync();
   let state = first;
-  let sample = tf.clone(initial);
-  for (const t of timesteps.dataSync()) {
+  let sample = noisyStart
+    ? scheduler.addNoise!(initial, noisyStart.noise, Array.from({ length: initial.shape[0] }, () => timestepValues[0]))
+    : tf.clone(initial);
+  for (const t of timestepValues) {
     const prediction = dummyModel(sample, t);
     const out = scheduler.step(state, sample, prediction);
     tf.dispose([sample, prediction, out.denoised]);
