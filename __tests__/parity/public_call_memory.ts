@@ -1,16 +1,16 @@
 /**
  * tf.memory().numTensors before and after every public call: each call makes exactly the
- * tensors it hands out, a failed call makes none, and disposing what a run handed out leaves
- * nothing behind. Returns the counts; the suite compares `made` with `expected`.
+ * tensors it hands out, a failed or aborted call makes none, and disposing what a run handed
+ * out leaves nothing behind. Returns the counts; the suite compares `made` with `expected`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { DdimScheduler, random } from 'tfjs-diffusion-schedulers';
+import { DdimInverseScheduler, DdimScheduler, glyphsDenoiser, loadScheduler, random, ringDenoiser, sample } from 'tfjs-diffusion-schedulers';
 
 export interface MemoryRecord {
   call: string;
   made: number;
   expected: number;
-  /** For a call that must throw: whether it did. */
+  /** For a call that must throw (or reject): whether it did. */
   threw?: boolean;
 }
 
@@ -19,52 +19,116 @@ export function memoryMisses(records: readonly MemoryRecord[]): MemoryRecord[] {
   return records.filter((record) => record.made !== record.expected || record.threw === false);
 }
 
-export function publicCallMemory(): MemoryRecord[] {
-  const records: MemoryRecord[] = [];
-  const count = <T>(call: string, expected: number, fn: () => T): T => {
+class MemoryLog {
+  readonly records: MemoryRecord[] = [];
+
+  /** Runs `fn` (sync or async) and records how many tensors it left. */
+  async count<T>(call: string, expected: number, fn: () => T | Promise<T>): Promise<T> {
     const before = tf.memory().numTensors;
-    const result = fn();
-    records.push({ call, made: tf.memory().numTensors - before, expected });
+    const result = await fn();
+    this.records.push({ call, made: tf.memory().numTensors - before, expected });
     return result;
-  };
-  const countThrow = (call: string, fn: () => unknown) => {
+  }
+
+  /** Runs `fn`, which must throw or reject, and records that it left nothing. */
+  async countFailure(call: string, fn: () => unknown): Promise<void> {
     const before = tf.memory().numTensors;
     let threw = false;
     try {
-      fn();
+      await fn();
     } catch {
       threw = true;
     }
-    records.push({ call, made: tf.memory().numTensors - before, expected: 0, threw });
-  };
+    this.records.push({ call, made: tf.memory().numTensors - before, expected: 0, threw });
+  }
 
-  const baseline = tf.memory().numTensors;
+  check(call: string, made: number, expected: number): void {
+    this.records.push({ call, made, expected });
+  }
+}
+
+/** A DDIM run with eta > 0 (noise drawn, then given), every step counted. */
+async function schedulerCalls(log: MemoryLog): Promise<void> {
   const shape = [2, 3, 4];
-  const scheduler = count('new DdimScheduler', 0, () => new DdimScheduler({ eta: 1, predictionType: 'angular_velocity', rederiveNoise: true }));
-  const seedKey = count('random.key', 0, () => random.key(7));
-  const [noiseKey] = count('random.split', 0, () => random.split(seedKey));
-  const { sample: initial } = count('random.normal', 1, () => random.normal(noiseKey, shape));
-  countThrow('init with numSteps 0', () => scheduler.init(0, shape));
+  const scheduler = await log.count('new DdimScheduler', 0, () => new DdimScheduler({ eta: 1, predictionType: 'angular_velocity', rederiveNoise: true }));
+  const seedKey = await log.count('random.key', 0, () => random.key(7));
+  const [noiseKey] = await log.count('random.split', 0, () => random.split(seedKey));
+  const { sample: initial } = await log.count('random.normal', 1, () => random.normal(noiseKey, shape));
+  await log.countFailure('init with numSteps 0', () => scheduler.init(0, shape));
 
   const { state: first, timesteps } = scheduler.init(3, shape, { key: seedKey });
   let state = first;
-  let sample = initial;
+  let current = initial;
   const prediction = tf.randomNormal(shape, 0, 1, 'float32', 1);
   const noise = tf.randomNormal(shape, 0, 1, 'float32', 2);
   for (let i = 0; i < 3; i++) {
     // The middle step gets its noise from the caller (diffusers' variance_noise), the others draw it.
     const opts = i === 1 ? { noise } : {};
-    const out = count(`step ${i}${i === 1 ? ' with opts.noise' : ''}`, 2, () => scheduler.step(state, sample, prediction, opts));
-    records.push({ call: `inputs of step ${i} disposed by it`, made: [sample, prediction, noise].filter((t) => t.isDisposed).length, expected: 0 });
-    tf.dispose([sample, out.denoised]);
-    ({ state, sample } = out);
+    const out = await log.count(`step ${i}${i === 1 ? ' with opts.noise' : ''}`, 2, () => scheduler.step(state, current, prediction, opts));
+    log.check(`inputs of step ${i} disposed by it`, [current, prediction, noise].filter((t) => t.isDisposed).length, 0);
+    tf.dispose([current, out.denoised]);
+    ({ state, sample: current } = out);
   }
   const wrongShape = tf.zeros([1]);
-  countThrow('step past the last timestep', () => scheduler.step(state, sample, prediction));
-  countThrow('step with a prediction of the wrong shape', () => scheduler.step(first, sample, wrongShape));
+  await log.countFailure('step past the last timestep', () => scheduler.step(state, current, prediction));
+  await log.countFailure('step with a prediction of the wrong shape', () => scheduler.step(first, current, wrongShape));
+
+  const deviceTimesteps = tf.tensor1d([10, 500], 'int32');
+  tf.dispose(await log.count('addNoise with host timesteps', 1, () => scheduler.addNoise(current, noise, [10, 500])));
+  tf.dispose(await log.count('addNoise with device timesteps', 1, () => scheduler.addNoise(current, noise, deviceTimesteps)));
+  tf.dispose(await log.count('getVelocity', 1, () => scheduler.getVelocity(current, noise, [0, 999])));
+  await log.countFailure('addNoise with a timestep out of range', () => scheduler.addNoise(current, noise, [10, 1000]));
+
   state.dispose();
-  countThrow('step with a disposed state', () => scheduler.step(first, sample, prediction));
-  tf.dispose([sample, prediction, noise, wrongShape, timesteps]);
-  records.push({ call: 'whole run, once its results are disposed', made: tf.memory().numTensors - baseline, expected: 0 });
-  return records;
+  await log.countFailure('step with a disposed state', () => scheduler.step(first, current, prediction));
+  tf.dispose([current, prediction, noise, wrongShape, deviceTimesteps, timesteps]);
+}
+
+/** diffusers interop and DDIM inversion. */
+async function diffusersCalls(log: MemoryLog): Promise<void> {
+  const config = { _class_name: 'DDIMInverseScheduler', beta_schedule: 'scaled_linear', steps_offset: 1, set_alpha_to_one: false };
+  const forward = await log.count('DdimScheduler.fromDiffusersConfig', 0, () => DdimScheduler.fromDiffusersConfig(config));
+  await log.count('toDiffusersConfig', 0, () => forward.toDiffusersConfig());
+  const inverse = await log.count('loadScheduler', 0, () => loadScheduler(config));
+  await log.count('DdimInverseScheduler.fromDiffusersConfig', 0, () => DdimInverseScheduler.fromDiffusersConfig(config));
+  const shape = [1, 4];
+  const image = tf.ones(shape);
+  const { state: first, timesteps } = inverse.init(2, shape);
+  const out = await log.count('inverse step', 2, () => inverse.step(first, image, image));
+  tf.dispose([image, out.sample, out.denoised, timesteps]);
+  first.dispose();
+}
+
+/** The sampling loop and the exact denoisers: the result only, and nothing on failure or abort. */
+async function samplingCalls(log: MemoryLog): Promise<void> {
+  const scheduler = new DdimScheduler();
+  const denoiser = await log.count('glyphsDenoiser', 0, () => glyphsDenoiser(scheduler));
+  const shape = [2, 16, 16, 1];
+  const noisy = tf.randomNormal(shape, 0, 1, 'float32', 6);
+  const timestep = tf.scalar(500, 'int32');
+  tf.dispose(await log.count('a glyphs denoiser call', 1, () => denoiser(noisy, timestep, { index: 0, timestep: 500 })));
+  const points = tf.randomNormal([8, 2], 0, 1, 'float32', 7);
+  tf.dispose(await log.count('a ring denoiser call', 1, () => ringDenoiser(scheduler)(points, timestep, { index: 0, timestep: 500 })));
+
+  tf.dispose(await log.count('sample', 1, () => sample(scheduler, denoiser, { numSteps: 3, shape, seed: 0 })));
+  tf.dispose(await log.count('sample from an initialSample', 1, () => sample(scheduler, denoiser, { numSteps: 3, initialSample: noisy })));
+  log.check('initialSample disposed by sample', noisy.isDisposed ? 1 : 0, 0);
+  const controller = new AbortController();
+  await log.countFailure('sample aborted after its first step', () =>
+    sample(scheduler, denoiser, { numSteps: 3, shape, seed: 0, signal: controller.signal, onStep: () => controller.abort() }),
+  );
+  await log.countFailure('sample whose denoiser throws', () =>
+    sample(scheduler, (x, t, info) => (info.index === 1 ? Promise.reject(new Error('model failed')) : denoiser(x, t, info)), { numSteps: 3, shape, seed: 0 }),
+  );
+  tf.dispose([noisy, timestep, points]);
+}
+
+export async function publicCallMemory(): Promise<MemoryRecord[]> {
+  const log = new MemoryLog();
+  const baseline = tf.memory().numTensors;
+  await schedulerCalls(log);
+  await diffusersCalls(log);
+  await samplingCalls(log);
+  log.check('everything, once the results are disposed', tf.memory().numTensors - baseline, 0);
+  return log.records;
 }

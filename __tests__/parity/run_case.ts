@@ -3,9 +3,9 @@
  * Chromium page can hand them to jest). Comparing is the caller's job (compare.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { DdimScheduler } from 'tfjs-diffusion-schedulers';
+import { DdimInverseScheduler, DdimScheduler } from 'tfjs-diffusion-schedulers';
 import { bumblebeeSample, dummySampleDeter, runDummyLoop } from '../helpers/harness';
-import { referenceCase } from './reference_cases';
+import { referenceCase, type SchedulerSpec } from './reference_cases';
 
 export interface LoopOutcome {
   kind: 'loop';
@@ -25,10 +25,15 @@ export interface TimestepsOutcome {
 
 export type CaseOutcome = LoopOutcome | TimestepsOutcome;
 
+function schedulerOf(spec: SchedulerSpec): DdimScheduler | DdimInverseScheduler {
+  if ('options' in spec) return new DdimScheduler(spec.options);
+  return spec.inverse ? DdimInverseScheduler.fromDiffusersConfig(spec.diffusersConfig) : DdimScheduler.fromDiffusersConfig(spec.diffusersConfig);
+}
+
 export async function runReferenceCase(name: string): Promise<CaseOutcome> {
   const testCase = referenceCase(name);
   const before = tf.memory().numTensors;
-  const scheduler = new DdimScheduler(testCase.options);
+  const scheduler = schedulerOf(testCase.scheduler);
   if (testCase.kind === 'timesteps') {
     const { state, timesteps } = scheduler.init(testCase.numSteps, [1], { seed: 0 });
     const values = Array.from(await timesteps.data());

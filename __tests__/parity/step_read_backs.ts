@@ -1,10 +1,11 @@
 /**
  * Counts the active backend's read/readSync calls (the only ways tfjs moves a tensor to the
  * host) while `step` runs: none, with the noise drawn by the scheduler, given by the caller,
- * or absent. A plain wrapper rather than jest.spyOn, so that it runs in the browser page too.
+ * or absent, and in DDIM inversion. A plain wrapper rather than jest.spyOn, so that it runs
+ * in the browser page too.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { DdimScheduler } from 'tfjs-diffusion-schedulers';
+import { DdimInverseScheduler, DdimScheduler } from 'tfjs-diffusion-schedulers';
 
 export interface ReadBackCount {
   /** Reads during the steps (must be 0). */
@@ -38,13 +39,13 @@ export async function stepReadBacks(): Promise<ReadBackCount> {
   const prediction = tf.randomNormal(shape, 0, 1, 'float32', 4);
   const noise = tf.randomNormal(shape, 0, 1, 'float32', 5);
   const runs = [{}, { eta: 1 }, { predictionType: 'angular_velocity', rederiveNoise: true, eta: 0.5 }, { clipDenoisedSample: false, alphaClipStrategy: 'alpha_zero', timestepsOffset: 1 }] as const;
-  const schedulers = runs.map((options) => new DdimScheduler(options));
+  const schedulers = [...runs.map((options) => new DdimScheduler(options)), new DdimInverseScheduler({ predictionType: 'angular_velocity' })];
   const inits = schedulers.map((scheduler) => scheduler.init(2, shape, { seed: 0 }));
   const outputs: tf.Tensor[] = [];
   const duringSteps = await countReads(() => {
     schedulers.forEach((scheduler, i) => {
       const first = scheduler.step(inits[i].state, sample, prediction);
-      const second = scheduler.step(first.state, first.sample, prediction, { noise });
+      const second = scheduler instanceof DdimScheduler ? scheduler.step(first.state, first.sample, prediction, { noise }) : scheduler.step(first.state, first.sample, prediction);
       outputs.push(first.sample, first.denoised, second.sample, second.denoised);
     });
   });
