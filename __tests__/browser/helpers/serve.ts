@@ -13,12 +13,20 @@ export interface ServedPage {
   close(): Promise<void>;
 }
 
-/** The folder holding tfjs-backend-wasm's .wasm files, served at /wasm/. */
+export interface ServeOptions {
+  /** What `import 'tfjs-diffusion-schedulers'` bundles: the sources (default) or e.g. dist/index.mjs. */
+  packageEntry?: string;
+}
+
+/** The package's sources, which the pages import as 'tfjs-diffusion-schedulers' by default. */
+export const PACKAGE_SOURCE_ENTRY = join(__dirname, '..', '..', '..', 'src', 'index.ts');
+
+/** The folder holding tfjs-backend-wasm's .wasm files, served beside the page. */
 function wasmDir(): string {
   return dirname(require.resolve('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm.wasm'));
 }
 
-export async function servePage(entry: string, title = 'tfjs-diffusion-schedulers test page'): Promise<ServedPage> {
+export async function servePage(entry: string, title = 'tfjs-diffusion-schedulers test page', { packageEntry = PACKAGE_SOURCE_ENTRY }: ServeOptions = {}): Promise<ServedPage> {
   const root = mkdtempSync(join(tmpdir(), 'tfjs-ddim-page-'));
   await esbuild.build({
     entryPoints: { page: entry },
@@ -28,7 +36,7 @@ export async function servePage(entry: string, title = 'tfjs-diffusion-scheduler
     target: 'es2020',
     outdir: root,
     logLevel: 'error',
-    alias: { 'tfjs-diffusion-schedulers': join(__dirname, '..', '..', '..', 'src', 'index.ts') },
+    alias: { 'tfjs-diffusion-schedulers': packageEntry },
   });
   for (const file of readdirSync(wasmDir()).filter((name) => name.endsWith('.wasm'))) copyFileSync(join(wasmDir(), file), join(root, file));
   writeFileSync(join(root, 'index.html'), `<!doctype html><meta charset="utf-8"><title>${title}</title><body><script type="module" src="page.js"></script></body>`);
