@@ -30,6 +30,8 @@ export interface DiffusersLoopCase {
   kind: 'diffusers_loop';
   name: string;
   scheduler: SchedulerSpec;
+  /** diffusers' test_full_loop_with_noise: run from this step on, from addNoise(sample, dummy_noise_deter, its timestep). */
+  noisyStartIndex?: number;
   absSum: number;
   absMean: number;
 }
@@ -75,10 +77,20 @@ export const BUMBLEBEE_LOOPS: readonly BumblebeeLoopCase[] = bumblebee.ddim.loop
   slice: loop.slice.flat(2),
 }));
 
+const withNoise = diffusers.ddim.find((entry) => entry.test === 'test_full_loop_with_noise')!;
+
 export const REFERENCE_CASES: readonly ReferenceCase[] = [
   { kind: 'timesteps', name: 'Bumblebee timesteps of 10 steps', scheduler: { options: {} }, numSteps: 10, timesteps: bumblebee.ddim.timesteps_default_10 },
   ...BUMBLEBEE_LOOPS,
   ...diffusersCases('DDIMScheduler', diffusers.ddim, false),
+  {
+    kind: 'diffusers_loop',
+    name: 'diffusers DDIMScheduler test_full_loop_with_noise',
+    scheduler: diffusersSpec(withNoise, false),
+    noisyStartIndex: 8, // the fixture's setup: "the 10-step schedule from index 8 on, i.e. [100, 0]"
+    absSum: withNoise.abs_sum!,
+    absMean: withNoise.abs_mean!,
+  },
   ...diffusersCases('DDIMInverseScheduler', diffusers.ddim_inverse as DiffusersEntry[], true),
 ];
 

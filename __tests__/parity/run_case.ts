@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { DdimInverseScheduler, DdimScheduler } from 'tfjs-diffusion-schedulers';
-import { bumblebeeSample, dummySampleDeter, runDummyLoop } from '../helpers/harness';
+import { bumblebeeSample, dummyNoiseDeter, dummySampleDeter, runDummyLoop } from '../helpers/harness';
 import { referenceCase, type SchedulerSpec } from './reference_cases';
 
 export interface LoopOutcome {
@@ -43,9 +43,11 @@ export async function runReferenceCase(name: string): Promise<CaseOutcome> {
     return { kind: 'timesteps', dtype, timesteps: values, leaked: tf.memory().numTensors - before };
   }
   const initial = testCase.kind === 'bumblebee_loop' ? bumblebeeSample() : dummySampleDeter();
-  const result = runDummyLoop(scheduler, 10, initial);
+  const startIndex = testCase.kind === 'diffusers_loop' ? testCase.noisyStartIndex : undefined;
+  const noisyStart = startIndex === undefined ? undefined : { startIndex, noise: dummyNoiseDeter() };
+  const result = runDummyLoop(scheduler, 10, initial, noisyStart);
   const values = Array.from(await result.data());
   const shape = result.shape;
-  tf.dispose([initial, result]);
+  tf.dispose([initial, result, noisyStart?.noise]);
   return { kind: 'loop', shape, values, leaked: tf.memory().numTensors - before };
 }
