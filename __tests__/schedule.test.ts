@@ -1,7 +1,11 @@
 // Host-side schedule numbers: float64 math, one rounding to float32, no tfjs.
 import { alphaBarsFromBetas } from '../src/schedule/alpha_bars';
 import { betaSchedule, linspace, MAX_SQUARED_COSINE_BETA } from '../src/schedule/betas';
-import { leadingTimesteps } from '../src/schedule/timesteps';
+import { arangeValues, linspaceValues, roundHalfToEven } from '../src/schedule/numpy';
+import { inversionSourceTimesteps, previousTimesteps } from '../src/schedule/previous_timesteps';
+import { inferenceTimesteps, leadingTimesteps, linspaceTimesteps, trailingTimesteps } from '../src/schedule/timesteps';
+import { rescaleZeroTerminalSnr } from '../src/schedule/zero_snr';
+import timestepReference from '../fixtures/diffusers_timesteps.json';
 
 describe('linspace', () => {
   test('exact endpoints and even spacing', () => {
@@ -62,5 +66,135 @@ describe('leadingTimesteps', () => {
     const timesteps = leadingTimesteps(numTrainSteps, numSteps, offset);
     expect(timesteps).toBeInstanceOf(Int32Array);
     expect(Array.from(timesteps)).toEqual(expected);
+  });
+});
+
+describe('numpy rounding and spacing', () => {
+  test.each([
+    [0.5, 0],
+    [1.5, 2],
+    [2.5, 2],
+    [832.5, 832],
+    [166.5, 166],
+    [937.5, 938],
+    [-0.5, 0],
+    [-1.5, -2],
+    [2.4999999999999996, 2],
+    [7, 7],
+  ])('roundHalfToEven(%d) = %d (np.round, not Math.round)', (value, expected) => {
+    expect(roundHalfToEven(value) + 0).toBe(expected);
+  });
+
+  test('arange fills start + i * ((start + step) - start), as numpy', () => {
+    const step = -1000 / 61;
+    const values = arangeValues(1000, step, 61);
+    const delta = 1000 + step - 1000;
+    expect(values[0]).toBe(1000);
+    expect(values[1]).toBe(1000 + step);
+    expect(values[60]).toBe(1000 + 60 * delta);
+  });
+
+  test('linspace is i * step + start with the last value set to stop, as numpy', () => {
+    expect(Array.from(linspaceValues(0, 999, 7))).toEqual([0, 166.5, 333, 499.5, 666, 832.5, 999]);
+    expect(Array.from(linspaceValues(0, 999, 1))).toEqual([0]);
+  });
+});
+
+describe('timestep spacings against diffusers (fixtures/diffusers_timesteps.json, numpy)', () => {
+  test('the examples of the issue', () => {
+    expect(Array.from(linspaceTimesteps(1000, 7))).toEqual([999, 832, 666, 500, 333, 166, 0]);
+    expect(Array.from(trailingTimesteps(1000, 16))).toEqual([999, 937, 874, 811, 749, 687, 624, 561, 499, 437, 374, 311, 249, 187, 124, 61]);
+  });
+
+  test.each(timestepReference.cases.map((c) => [c.T, c.n, c] as const))('T = %d, %d steps: linspace, trailing, and inverse trailing', (T, n, expected) => {
+    expect(Array.from(linspaceTimesteps(T, n))).toEqual(expected.linspace);
+    expect(Array.from(inferenceTimesteps('linspace', T, n, 5))).toEqual(expected.linspace); // steps_offset ignored, as diffusers
+    // diffusers' trailing has one value too many for some n; ours are its first n, and its last n reversed for inversion
+    const trailing = Array.from(trailingTimesteps(T, n));
+    expect(trailing).toEqual(expected.trailing.slice(0, n));
+    expect(trailing.reverse()).toEqual(expected.inverse_trailing.slice(-n));
+    expect(Array.from(inferenceTimesteps('trailing', T, n, 5))).toEqual(expected.trailing.slice(0, n));
+  });
+
+  test('diffusers yields n + 1 trailing timesteps, the last -1, for n = 61, 103, ... of T = 1000; we yield n, all in range', () => {
+    const tooMany = timestepReference.trailing_one_too_many['1000'];
+    expect(tooMany.slice(0, 2)).toEqual([61, 103]);
+    const withExtra = timestepReference.cases.find((c) => c.T === 1000 && c.n === 61)!;
+    expect(withExtra.trailing.length).toBe(62);
+    expect(withExtra.trailing[61]).toBe(-1);
+    for (const T of [1000, 1024, 4000]) {
+      for (let n = 1; n <= T; n += T === 1000 ? 1 : 7) {
+        const timesteps = trailingTimesteps(T, n);
+        expect(timesteps.length).toBe(n);
+        expect(timesteps[0]).toBe(T - 1);
+        expect(timesteps[n - 1]).toBeGreaterThanOrEqual(0);
+        for (let i = 1; i < n; i++) expect(timesteps[i]).toBeLessThan(timesteps[i - 1]);
+      }
+    }
+  });
+
+  test('inferenceTimesteps: leading takes the offset', () => {
+    expect(Array.from(inferenceTimesteps('leading', 1000, 5, 1))).toEqual([801, 601, 401, 201, 1]);
+  });
+});
+
+describe('previous timesteps', () => {
+  const linspace7 = Int32Array.from([999, 832, 666, 500, 333, 166, 0]);
+
+  test("'schedule' steps to the next timestep of the run, the last past 0", () => {
+    expect(Array.from(previousTimesteps(linspace7, 'schedule', 1000))).toEqual([832, 666, 500, 333, 166, 0, -1]);
+  });
+
+  test("'fixed_stride' steps by floor(T / n), as diffusers", () => {
+    expect(Array.from(previousTimesteps(linspace7, 'fixed_stride', 1000))).toEqual([857, 690, 524, 358, 191, 24, -142]);
+  });
+
+  test('they agree for leading spacing while the offset is below the gap', () => {
+    for (const n of [1, 3, 7, 10, 50, 500]) {
+      const leading = leadingTimesteps(1000, n, 1);
+      expect(Array.from(previousTimesteps(leading, 'fixed_stride', 1000)).map((t) => Math.max(t, -1))).toEqual(Array.from(previousTimesteps(leading, 'schedule', 1000)));
+    }
+  });
+
+  test('with an offset >= the gap, fixed_stride ends on t = 0, schedule past it', () => {
+    const leading = leadingTimesteps(1000, 999, 1); // gap 1: 999 .. 1
+    expect(previousTimesteps(leading, 'fixed_stride', 1000)[998]).toBe(0);
+    expect(previousTimesteps(leading, 'schedule', 1000)[998]).toBe(-1);
+  });
+
+  test('inversion starts each step where the previous one ended; the first before t = 0', () => {
+    const ascending = Int32Array.from([61, 124, 187, 249]);
+    expect(Array.from(inversionSourceTimesteps(ascending, 'schedule', 1000))).toEqual([-1, 61, 124, 187]);
+    expect(Array.from(inversionSourceTimesteps(ascending, 'fixed_stride', 1000))).toEqual([-189, -126, -63, -1]);
+  });
+});
+
+describe('rescaleZeroTerminalSnr (arXiv 2305.08891, Algorithm 1)', () => {
+  const betas = betaSchedule('quadratic', 1000, 0.00085, 0.012);
+  const original = alphaBarsFromBetas(betas);
+  const rescaledBetas = rescaleZeroTerminalSnr(betas);
+  const rescaled = alphaBarsFromBetas(rescaledBetas);
+
+  test('the last alpha-bar is exactly 0 and the last beta 1; the first alpha-bar is kept', () => {
+    expect(rescaledBetas).toBeInstanceOf(Float32Array);
+    expect(rescaledBetas[999]).toBe(1);
+    expect(rescaled[999]).toBe(0);
+    expect(Math.abs(rescaled[0] - original[0])).toBeLessThanOrEqual(2 ** -24);
+  });
+
+  test('sqrt(alpha-bar) is shifted and scaled: sqrt(new) / (sqrt(old) - sqrt(old_T)) is one constant', () => {
+    const last = Math.sqrt(original[999]);
+    const scale = Math.sqrt(original[0]) / (Math.sqrt(original[0]) - last);
+    for (let t = 0; t < 999; t += 37) {
+      expect(Math.sqrt(rescaled[t]) / (Math.sqrt(original[t]) - last)).toBeCloseTo(scale, 4);
+    }
+  });
+
+  test('every beta stays in [0, 1] and alpha-bar decreases', () => {
+    for (let t = 0; t < 1000; t++) {
+      expect(rescaledBetas[t]).toBeGreaterThan(0);
+      expect(rescaledBetas[t]).toBeLessThanOrEqual(1);
+      if (t > 0) expect(rescaled[t]).toBeLessThan(rescaled[t - 1]);
+    }
   });
 });
