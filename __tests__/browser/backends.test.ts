@@ -48,7 +48,7 @@ if (unavailable) console.warn(`browser suite skipped: ${unavailable}`);
       expect(await page.call('webglRendersFloat32')).toBe(false);
     });
 
-    test.each(BUMBLEBEE_LOOPS.map((testCase) => [testCase.name, testCase] as const))('%s stays within 5e-3 of float32', async (_, testCase) => {
+    test.each(BUMBLEBEE_LOOPS.map((testCase) => [testCase.name, testCase] as const))('%s: sum, slice and every element within 5e-3', async (_, testCase) => {
       const outcome = await page.call<CaseOutcome>('runReferenceCase', testCase.name);
       report.add('webgl, 16-bit float textures', testCase, outcome);
       expect(f16Misses(testCase, outcome, await NODE_DRIVER.call('runReferenceCase', testCase.name))).toEqual([]);
