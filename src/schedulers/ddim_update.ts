@@ -24,6 +24,20 @@ export interface DdimUpdateFlags {
   readonly rederiveNoise: boolean;
 }
 
+/** The coefficients an update reads (a step's `DdimStepCoefficients` has them all). */
+export type DdimUpdateCoefficients = Pick<
+  DdimStepCoefficients,
+  | 'denoisedFromSample'
+  | 'denoisedFromPrediction'
+  | 'noiseFromSample'
+  | 'noiseFromPrediction'
+  | 'rederivedNoiseFromSample'
+  | 'rederivedNoiseFromDenoised'
+  | 'prevFromDenoised'
+  | 'prevFromNoise'
+  | 'sigma'
+>;
+
 export interface DdimUpdateResult {
   /** x_{t-1}. */
   readonly sample: tf.Tensor;
@@ -32,15 +46,16 @@ export interface DdimUpdateResult {
 }
 
 /**
- * One DDIM update (arXiv 2010.02502, eq. 12): the fused kernel of the active backend where
- * one is registered, the chain of tfjs ops otherwise. Call inside a `tf.tidy`.
+ * One DDIM update (arXiv 2010.02502, eq. 12): the fused kernel of the active backend where it
+ * has one (cpu, wasm, webgl, webgpu; see src/kernels), the chain of tfjs ops otherwise. Both
+ * give the same float32 numbers. Call inside a `tf.tidy`.
  */
-export function ddimUpdate(inputs: DdimUpdateInputs, coefficients: DdimStepCoefficients, flags: DdimUpdateFlags): DdimUpdateResult {
+export function ddimUpdate(inputs: DdimUpdateInputs, coefficients: DdimUpdateCoefficients, flags: DdimUpdateFlags): DdimUpdateResult {
   return fusedDdimUpdate(inputs, coefficients, flags) ?? ddimUpdateOps(inputs, coefficients, flags);
 }
 
 /** The DDIM update as a chain of tfjs ops; the reference the fused kernels are tested against. */
-export function ddimUpdateOps(inputs: DdimUpdateInputs, coefficients: DdimStepCoefficients, flags: DdimUpdateFlags): DdimUpdateResult {
+export function ddimUpdateOps(inputs: DdimUpdateInputs, coefficients: DdimUpdateCoefficients, flags: DdimUpdateFlags): DdimUpdateResult {
   const { sample, prediction, noise, threshold } = inputs;
   const c = coefficients;
   // "predicted x0" of eq. (12)
