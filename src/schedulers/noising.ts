@@ -59,8 +59,9 @@ function checkNoisingInputs(alphaBars: Float32Array, name: string, data: unknown
 /**
  * sqrt(a_t) and sqrt(1 - a_t) per item, shaped to broadcast along every axis but the first.
  * Host timesteps take the host values (float64 square roots, rounded once); a tensor of
- * timesteps gathers them on the device from tables made here, and an out-of-range timestep
- * (which cannot be seen without reading the tensor back) gives NaN for its item.
+ * timesteps picks them on the device from tables made here, through a one-hot product (a
+ * gather reads its indices back on some backends), and an out-of-range timestep (which cannot
+ * be seen without reading the tensor back) gives NaN for its item.
  */
 function itemScales(alphaBars: Float32Array, timesteps: ItemTimesteps, shape: readonly number[]): { signal: tf.Tensor; noiseScale: tf.Tensor } {
   const broadcastShape = [shape[0], ...shape.slice(1).map(() => 1)];
@@ -73,7 +74,7 @@ function itemScales(alphaBars: Float32Array, timesteps: ItemTimesteps, shape: re
     };
   }
   const inRange = tf.logicalAnd(tf.greaterEqual(timesteps, 0), tf.less(timesteps, alphaBars.length));
-  const indices = tf.minimum(tf.maximum(timesteps, tf.scalar(0, 'int32')), tf.scalar(alphaBars.length - 1, 'int32'));
-  const gathered = (table: Float32Array) => tf.reshape(tf.where(inRange, tf.gather(tf.tensor1d(table), indices), tf.fill([shape[0]], NaN)), broadcastShape);
-  return { signal: gathered(signalTable), noiseScale: gathered(noiseTable) };
+  const oneHot = tf.oneHot(timesteps, alphaBars.length); // [batch, T]; a row of zeros out of range
+  const picked = (table: Float32Array) => tf.reshape(tf.where(inRange, tf.sum(tf.mul(oneHot, tf.tensor1d(table)), 1), tf.fill([shape[0]], NaN)), broadcastShape);
+  return { signal: picked(signalTable), noiseScale: picked(noiseTable) };
 }
