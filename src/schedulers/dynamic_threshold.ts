@@ -14,11 +14,15 @@ export function dynamicThreshold(denoised: tf.Tensor, ratio: number, maxValue: n
   const rank = Math.fround(Math.fround(ratio) * (itemSize - 1));
   const below = Math.floor(rank);
   const above = Math.ceil(rank);
-  // The largest itemSize - below values, descending: ascending order statistic j sits at itemSize - 1 - j.
-  const count = itemSize - below;
-  const { values } = tf.topk(tf.reshape(tf.abs(denoised), [batch, itemSize]), count);
-  const orderStatistic = (j: number) => tf.reshape(tf.slice(values, [0, itemSize - 1 - j], [batch, 1]), [batch]);
-  const lower = orderStatistic(below);
-  const quantile = above === below ? lower : tf.add(lower, tf.mul(tf.sub(orderStatistic(above), lower), rank - below));
+  // The largest itemSize - below values hold ascending order statistics below .. n - 1: the
+  // smallest of them is statistic `below`, the second smallest statistic `below + 1`. Reductions
+  // and topk pick them out; tf.slice would read the tensor back on the wasm backend.
+  const { values: largest } = tf.topk(tf.reshape(tf.abs(denoised), [batch, itemSize]), itemSize - below);
+  const lower = tf.min(largest, 1);
+  let quantile = lower;
+  if (above > below) {
+    const upper = tf.neg(tf.min(tf.topk(tf.neg(largest), 2).values, 1)); // second smallest
+    quantile = tf.add(lower, tf.mul(tf.sub(upper, lower), rank - below));
+  }
   return tf.clipByValue(quantile, 1, maxValue) as tf.Tensor1D;
 }
