@@ -1,0 +1,111 @@
+// The fused DDIM update kernels in headless Chromium: the op chain's numbers on webgl (packed
+// and unpacked), webgpu and cpu for every option combination; at most two GPU programs per
+// step; exactly two tensors made and no read-back; Bumblebee's loops with the kernels active,
+// also with half-float textures.
+import { join } from 'node:path';
+import type { DdimOptions } from 'tfjs-diffusion-schedulers';
+import reference from '../../fixtures/bumblebee_ddim.json';
+import { browserUnavailable } from './helpers/chromium';
+import type { AgreementReport } from './helpers/kernels_cases';
+import { openTestPage, type TestPage } from './helpers/page';
+
+const unavailable = browserUnavailable();
+if (unavailable) console.warn(`browser kernel suite skipped: ${unavailable}`);
+
+const PAGE = join(__dirname, 'pages', 'kernels.ts');
+const LOOPS = reference.ddim.loops_10_steps;
+
+interface LoopsResult {
+  backend: string;
+  fused: boolean;
+  f16: boolean;
+  results: Array<{ sum: number; slice: number[] }>;
+  leaked: number;
+}
+
+/** Every sum and slice value of Bumblebee's loops within atol + rtol * |expected|. */
+function expectLoopsClose(result: LoopsResult, tolerance: number): number {
+  let worst = 0;
+  result.results.forEach(({ sum, slice }, i) => {
+    const expected = [LOOPS[i].sum, ...LOOPS[i].slice.flat(2)];
+    [sum, ...slice].forEach((value, j) => {
+      const error = Math.abs(value - expected[j]) / (1 + Math.abs(expected[j]));
+      worst = Math.max(worst, error);
+      expect({ loop: i, index: j, value, ok: error <= tolerance }).toEqual({ loop: i, index: j, value, ok: true });
+    });
+  });
+  return worst;
+}
+
+(unavailable ? describe.skip : describe)('fused kernels in headless Chromium', () => {
+  let page: TestPage;
+  beforeAll(async () => {
+    page = await openTestPage(PAGE);
+  }, 60000);
+  afterAll(() => page?.close());
+
+  test.each<[string, string, Record<string, boolean>]>([
+    ['webgl (packed)', 'webgl', {}],
+    ['webgl (unpacked)', 'webgl', { WEBGL_PACK_BINARY_OPERATIONS: false }],
+    ['webgpu', 'webgpu', {}],
+    ['cpu', 'cpu', {}],
+  ])('%s: fused and op chain agree on every case', async (_, backend, flags) => {
+    const report = await page.call<AgreementReport & { fused: boolean }>('agreement', backend, flags);
+    console.log(`${backend} ${JSON.stringify(flags)}: ${report.cases} cases, worst ${report.worstRatio.toFixed(3)} of the tolerance (${report.worstCase}), max |difference| ${report.maxAbsoluteDifference}`);
+    expect(report.backend).toBe(backend);
+    expect(report.fused).toBe(true);
+    expect(report.failures).toEqual([]);
+    expect(report.leakedTensors).toBe(0);
+  }, 300000);
+
+  test.each<[string, DdimOptions, 'injected' | 'drawn']>([
+    ['default options', {}, 'injected'],
+    ['eta = 1, injected noise', { eta: 1 }, 'injected'],
+    ['v-prediction, re-derived noise, eta = 0.5, injected noise', { predictionType: 'angular_velocity', rederiveNoise: true, eta: 0.5 }, 'injected'],
+    ['no clipping', { clipDenoisedSample: false }, 'injected'],
+  ])('at most 2 GPU programs per step on webgl and webgpu: %s', async (_, options, noise) => {
+    for (const backend of ['webgl', 'webgpu']) {
+      const counts = await page.call<{ backend: string; fused: number; chain: number }>('programsPerStep', backend, options, noise);
+      console.log(`${backend} ${JSON.stringify(options)} ${noise} noise: ${counts.fused} programs per step (op chain: ${counts.chain})`);
+      expect(counts.backend).toBe(backend);
+      expect(counts.fused).toBeLessThanOrEqual(2);
+    }
+  });
+
+  test('a step that draws its noise on the host adds only the upload (a program on webgl, a copy on webgpu)', async () => {
+    const webgl = await page.call<{ fused: number }>('programsPerStep', 'webgl', { eta: 1 }, 'drawn');
+    const webgpu = await page.call<{ fused: number }>('programsPerStep', 'webgpu', { eta: 1 }, 'drawn');
+    console.log(`drawn noise: webgl ${webgl.fused} programs per step, webgpu ${webgpu.fused}`);
+    expect(webgl.fused).toBeLessThanOrEqual(3);
+    expect(webgpu.fused).toBeLessThanOrEqual(2);
+  });
+
+  test.each(['webgl', 'webgpu', 'cpu'])('%s: the update makes its two tensors, a step two more, no read-back, no leak', async (backend) => {
+    const result = await page.call<Record<string, unknown>>('tensorsAndReads', backend);
+    expect(result).toEqual({ fused: true, madeByUpdate: 2, madeByUpdateAndStep: 4, reads: 0, leaked: 0, spySeesReads: true });
+  });
+
+  test.each(['webgl', 'webgpu', 'cpu'])("%s: Bumblebee's 10-step loops with the fused kernel, within 1e-4", async (backend) => {
+    const result = await page.call<LoopsResult>('bumblebeeLoops', backend, {}, LOOPS.map((c) => c.options));
+    expect(result.fused).toBe(true);
+    expect(result.leaked).toBe(0);
+    expectLoopsClose(result, 1e-4);
+  });
+});
+
+(unavailable ? describe.skip : describe)('fused webgl kernel with half-float textures', () => {
+  let page: TestPage;
+  beforeAll(async () => {
+    // A page of its own: the texture precision is fixed when the webgl backend starts.
+    page = await openTestPage(PAGE);
+  }, 60000);
+  afterAll(() => page?.close());
+
+  test("Bumblebee's 10-step loops stay within 5e-3 with WEBGL_FORCE_F16_TEXTURES", async () => {
+    const result = await page.call<LoopsResult>('bumblebeeLoops', 'webgl', { WEBGL_FORCE_F16_TEXTURES: true }, LOOPS.map((c) => c.options));
+    expect(result.f16).toBe(true);
+    expect(result.fused).toBe(true);
+    const worst = expectLoopsClose(result, 5e-3);
+    console.log(`f16 textures: worst |error| / (1 + |expected|) = ${worst.toExponential(2)}`);
+  });
+});
