@@ -3,6 +3,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DdimInverseScheduler, DdimScheduler, type DdimOptions, type ResolvedDdimOptions } from 'tfjs-diffusion-schedulers';
 import { NODE_BACKENDS, useBackend } from './helpers/backends';
+import { gaussianData, gaussianDenoiser } from './helpers/gaussian_denoiser';
+import { runLoop } from './helpers/harness';
 
 /** diffusers' DDIMInverseScheduler.step, element by element, moving from level `from` (negative: the initial alpha-bar) to t. */
 function diffusersInverseStep(options: ResolvedDdimOptions, alphaBars: Float32Array, from: number, t: number, x: number, p: number) {
@@ -16,36 +18,6 @@ function diffusersInverseStep(options: ResolvedDdimOptions, alphaBars: Float32Ar
   else [x0, eps] = [Math.sqrt(a) * x - Math.sqrt(b) * p, Math.sqrt(a) * p + Math.sqrt(b) * x];
   if (options.clipDenoisedSample) x0 = Math.min(Math.max(x0, -options.clipSampleRange), options.clipSampleRange);
   return { next: Math.sqrt(aNext) * x0 + Math.sqrt(1 - aNext) * eps, x0 };
-}
-
-/** An exact denoiser for data ~ N(MEAN, STD^2) per coordinate: E[x0 | x_t] and E[eps | x_t] in the prediction asked for. */
-const MEAN = 0.3;
-const STD = 0.5;
-function gaussianDenoiser(alphaBars: Float32Array, predictionType: string) {
-  return (x: tf.Tensor, t: number) =>
-    tf.tidy(() => {
-      const a = alphaBars[t];
-      const x0 = tf.add(MEAN, tf.mul(tf.sub(x, Math.sqrt(a) * MEAN), (Math.sqrt(a) * STD * STD) / (a * STD * STD + 1 - a)));
-      if (predictionType === 'sample') return x0;
-      const eps = tf.div(tf.sub(x, tf.mul(x0, Math.sqrt(a))), Math.sqrt(1 - a));
-      return predictionType === 'noise' ? eps : tf.sub(tf.mul(eps, Math.sqrt(a)), tf.mul(x0, Math.sqrt(1 - a)));
-    });
-}
-
-/** A whole run of `scheduler` from `initial`, the model called with each timestep of the run. */
-function runLoop(scheduler: DdimScheduler | DdimInverseScheduler, numSteps: number, initial: tf.Tensor, model: (x: tf.Tensor, t: number) => tf.Tensor): tf.Tensor {
-  const { state: first, timesteps } = scheduler.init(numSteps, initial.shape);
-  let state = first;
-  let sample = tf.clone(initial);
-  for (const t of timesteps.dataSync()) {
-    const prediction = model(sample, t);
-    const out = scheduler.step(state, sample, prediction);
-    tf.dispose([sample, prediction, out.denoised]);
-    ({ state, sample } = out);
-  }
-  state.dispose();
-  timesteps.dispose();
-  return sample;
 }
 
 describe.each(NODE_BACKENDS)('on %s', (backend) => {
@@ -117,7 +89,7 @@ describe.each(NODE_BACKENDS)('on %s', (backend) => {
 
   test.each(['noise', 'angular_velocity', 'sample'] as const)('inverting then sampling with the same exact denoiser (%s) comes back to the image, error ~ 1/numSteps', (predictionType) => {
     const before = tf.memory().numTensors;
-    const images = tf.tidy(() => tf.add(MEAN, tf.mul(tf.randomNormal([4, 64], 0, 1, 'float32', 3), STD)));
+    const images = gaussianData([4, 64], 3);
     // 'sample' from alpha-bar 1 has no eps to derive (see ZERO_DIVISOR_FLOOR): start it from alpha-bar_0
     const options: DdimOptions = { predictionType, clipDenoisedSample: false, alphaClipStrategy: predictionType === 'sample' ? 'alpha_zero' : 'one' };
     const model = gaussianDenoiser(new DdimScheduler(options).alphaBars, predictionType);

@@ -60,6 +60,17 @@ export function runDummyLoop<State extends { dispose(): void }>(
   initial: tf.Tensor,
   noisyStart?: NoisyStart,
 ): tf.Tensor {
+  return runLoop(scheduler, numSteps, initial, dummyModel, noisyStart);
+}
+
+/** The same loop with another model, e.g. an exact denoiser. */
+export function runLoop<State extends { dispose(): void }>(
+  scheduler: SteppingScheduler<State>,
+  numSteps: number,
+  initial: tf.Tensor,
+  model: (sample: tf.Tensor, timestep: number) => tf.Tensor,
+  noisyStart?: NoisyStart,
+): tf.Tensor {
   const { state: first, timesteps } = scheduler.init(numSteps, initial.shape, noisyStart ? { seed: 0, startIndex: noisyStart.startIndex } : { seed: 0 });
   const timestepValues = timesteps.dataSync();
   let state = first;
@@ -67,7 +78,7 @@ export function runDummyLoop<State extends { dispose(): void }>(
     ? scheduler.addNoise!(initial, noisyStart.noise, Array.from({ length: initial.shape[0] }, () => timestepValues[0]))
     : tf.clone(initial);
   for (const t of timestepValues) {
-    const prediction = dummyModel(sample, t);
+    const prediction = model(sample, t);
     const out = scheduler.step(state, sample, prediction);
     tf.dispose([sample, prediction, out.denoised]);
     ({ state, sample } = out);
