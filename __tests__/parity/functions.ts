@@ -4,8 +4,8 @@
  */
 import { publicCallMemory } from './public_call_memory';
 import { runReferenceCase } from './run_case';
-import { stepReadBacks } from './step_read_backs';
+import { deviceReadBacks } from './read_backs';
 
-export const PARITY_FUNCTIONS = { runReferenceCase, publicCallMemory, stepReadBacks };
+export const PARITY_FUNCTIONS = { runReferenceCase, publicCallMemory, deviceReadBacks };
 
 export type ParityFunctions = typeof PARITY_FUNCTIONS;

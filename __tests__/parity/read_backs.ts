@@ -1,7 +1,8 @@
 /**
  * Counts the active backend's read/readSync calls (the only ways tfjs moves a tensor to the
- * host) while `step` runs: none, with the noise drawn by the scheduler, given by the caller,
- * or absent, and in DDIM inversion. A plain wrapper rather than jest.spyOn, so that it runs
+ * host) while the calls that promise to stay on the device run: `step` (noise drawn by the
+ * scheduler, given by the caller, or absent; DDIM inversion too), and `addNoise` and
+ * `getVelocity` with device timesteps. A plain wrapper rather than jest.spyOn, so that it runs
  * in the browser page too.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -10,6 +11,8 @@ import { DdimInverseScheduler, DdimScheduler } from 'tfjs-diffusion-schedulers';
 export interface ReadBackCount {
   /** Reads during the steps (must be 0). */
   duringSteps: number;
+  /** Reads during addNoise and getVelocity with int32 tensor timesteps (must be 0). */
+  duringNoising: number;
   /** Reads during one `await tensor.data()`: proves the counter sees a real read-back (> 0). */
   control: number;
 }
@@ -33,13 +36,14 @@ async function countReads(work: () => unknown): Promise<number> {
   return reads;
 }
 
-export async function stepReadBacks(): Promise<ReadBackCount> {
+export async function deviceReadBacks(): Promise<ReadBackCount> {
   const shape = [3, 4];
   const sample = tf.randomNormal(shape, 0, 1, 'float32', 3);
   const prediction = tf.randomNormal(shape, 0, 1, 'float32', 4);
   const noise = tf.randomNormal(shape, 0, 1, 'float32', 5);
   const runs = [{}, { eta: 1 }, { predictionType: 'angular_velocity', rederiveNoise: true, eta: 0.5 }, { clipDenoisedSample: false, alphaClipStrategy: 'alpha_zero', timestepsOffset: 1 }] as const;
-  const schedulers = [...runs.map((options) => new DdimScheduler(options)), new DdimInverseScheduler({ predictionType: 'angular_velocity' })];
+  const forwardSchedulers = runs.map((options) => new DdimScheduler(options));
+  const schedulers = [...forwardSchedulers, new DdimInverseScheduler({ predictionType: 'angular_velocity' })];
   const inits = schedulers.map((scheduler) => scheduler.init(2, shape, { seed: 0 }));
   const outputs: tf.Tensor[] = [];
   const duringSteps = await countReads(() => {
@@ -49,8 +53,12 @@ export async function stepReadBacks(): Promise<ReadBackCount> {
       outputs.push(first.sample, first.denoised, second.sample, second.denoised);
     });
   });
+  const itemTimesteps = tf.tensor1d([10, 500, 999], 'int32');
+  const duringNoising = await countReads(() => {
+    outputs.push(forwardSchedulers[0].addNoise(sample, noise, itemTimesteps), forwardSchedulers[0].getVelocity(sample, noise, itemTimesteps));
+  });
   const control = await countReads(() => outputs[0].data());
-  tf.dispose([sample, prediction, noise, ...outputs, ...inits.map((init) => init.timesteps)]);
+  tf.dispose([sample, prediction, noise, itemTimesteps, ...outputs, ...inits.map((init) => init.timesteps)]);
   inits.forEach((init) => init.state.dispose());
-  return { duringSteps, control };
+  return { duringSteps, duringNoising, control };
 }
