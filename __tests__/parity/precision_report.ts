@@ -60,7 +60,7 @@ export class PrecisionReport {
     const lines = [
       `# ${this.title}`,
       '',
-      'Largest absolute errors over the cases each backend ran (Bumblebee: 5 loops, 18-element slices and sums of 256 elements; diffusers: 8 loops of DDIMScheduler and DDIMInverseScheduler, sum and mean of |sample| over 768 elements).',
+      'Largest absolute errors over the cases each backend ran (Bumblebee: 5 loops, 18-element slices and sums of 256 elements; diffusers: the DDIMScheduler and DDIMInverseScheduler loops, sum and mean of |sample| over 768 elements).',
       '"any element vs cpu": the largest difference from the float32 result of the cpu backend over every element of every loop.',
       '',
       '| backend | Bumblebee slice | Bumblebee sum | diffusers abs sum | diffusers abs mean | any element vs cpu |',
