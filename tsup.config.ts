@@ -1,13 +1,27 @@
 import { defineConfig } from 'tsup';
 
-// The library: ESM and CommonJS with types. tfjs stays external (a peer dependency).
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2020',
-  platform: 'neutral',
-  external: [/^@tensorflow\//],
-});
+export default defineConfig([
+  // The library: ESM and CommonJS with types. tfjs stays external (a peer dependency).
+  // The clean spares the CLI's files, which the second build writes at the same time.
+  {
+    entry: { index: 'src/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: ['!cli.js', '!cli.js.map'],
+    target: 'es2020',
+    platform: 'neutral',
+    external: [/^@tensorflow\//],
+  },
+  // The `tfjs-ddim` command (package.json `bin`): one CommonJS file for Node, shebang kept from
+  // src/cli/main.ts; tfjs and the dependencies (commander, cli-progress, pngjs) stay external.
+  {
+    entry: { cli: 'src/cli/main.ts' },
+    format: ['cjs'],
+    sourcemap: true,
+    clean: false,
+    target: 'node20',
+    platform: 'node',
+    external: [/^@tensorflow\//],
+  },
+]);

@@ -30,5 +30,5 @@ export function glyphsQuality(values: ArrayLike<number>, rmsDistance = 0.1): Gly
     if (distances[nearest] < rmsDistance) nearCounts[nearest]++;
   }
   const sharePerGlyph = nearCounts.map((near) => near / count);
-  return { rmsDistance, shareNearGlyph: sharePerGlyph.reduce((sum, share) => sum + share, 0), sharePerGlyph };
+  return { rmsDistance, shareNearGlyph: nearCounts.reduce((sum, near) => sum + near, 0) / count, sharePerGlyph };
 }

@@ -22,5 +22,5 @@ export function ringQuality(values: ArrayLike<number>, distance = 0.2): RingQual
     if (nearest >= 0) nearCounts[nearest]++;
   }
   const sharePerMean = nearCounts.map((near) => near / count);
-  return { distance, shareNearMean: sharePerMean.reduce((sum, share) => sum + share, 0), sharePerMean };
+  return { distance, shareNearMean: nearCounts.reduce((sum, near) => sum + near, 0) / count, sharePerMean };
 }
