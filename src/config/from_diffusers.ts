@@ -1,5 +1,5 @@
 import { show } from '../errors';
-import { resolveDdimOptions, type DdimOptionName, type ResolvedDdimOptions } from '../schedulers/ddim_options';
+import { resolveDdimOptions, type ResolvedDdimOptions } from '../schedulers/ddim_options';
 import { BOOKKEEPING_KEYS, DIFFUSERS_KEYS, OWN_OPTIONS_KEY, type DiffusersKey } from './diffusers_keys';
 
 /**
@@ -11,20 +11,21 @@ import { BOOKKEEPING_KEYS, DIFFUSERS_KEYS, OWN_OPTIONS_KEY, type DiffusersKey } 
 export function optionsFromDiffusersConfig(config: unknown, overrides: unknown, className: string): ResolvedDdimOptions {
   const entries = configObject(config);
   const options: Record<string, unknown> = {};
-  const sources = new Map<DdimOptionName, string>();
+  // An error names an option as the reader knows it: by its config key, or by our name for
+  // what came from `overrides` or the own-options key.
+  const names = new Map<string, string>(DIFFUSERS_KEYS.map(({ key, option }) => [option, key]));
   for (const entry of DIFFUSERS_KEYS) {
     const value = entries[entry.key];
     // diffusers writes trained_betas: null for "none"
     if (value === undefined || (entry.key === 'trained_betas' && value === null)) continue;
     options[entry.option] = optionValue(entry, value);
-    sources.set(entry.option, entry.key);
   }
   const own = entries[OWN_OPTIONS_KEY];
   if (own !== undefined) {
     if (own === null || typeof own !== 'object' || Array.isArray(own)) throw new TypeError(`${OWN_OPTIONS_KEY} must be an object of options, got ${show(own)}`);
     for (const [option, value] of Object.entries(own)) {
       options[option] = value;
-      sources.set(option as DdimOptionName, `${OWN_OPTIONS_KEY}.${option}`);
+      names.set(option, `${OWN_OPTIONS_KEY}.${option}`);
     }
   }
   if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides)) {
@@ -33,9 +34,9 @@ export function optionsFromDiffusersConfig(config: unknown, overrides: unknown, 
   for (const [option, value] of Object.entries(overrides)) {
     if (value === undefined) continue;
     options[option] = value;
-    sources.delete(option as DdimOptionName);
+    names.delete(option);
   }
-  return resolveDdimOptions(options, { className, nameOf: (option) => sources.get(option) ?? option });
+  return resolveDdimOptions(options, { className, nameOf: (option) => names.get(option) ?? option });
 }
 
 /** The keys of a config that set no option: other schedulers' keys (e.g. PNDM's skip_prk_steps) and unknown ones. */
