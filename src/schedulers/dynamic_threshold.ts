@@ -24,5 +24,7 @@ export function dynamicThreshold(denoised: tf.Tensor, ratio: number, maxValue: n
     const upper = tf.neg(tf.min(tf.topk(tf.neg(largest), 2).values, 1)); // second smallest
     quantile = tf.add(lower, tf.mul(tf.sub(upper, lower), rank - below));
   }
-  return tf.clipByValue(quantile, 1, maxValue) as tf.Tensor1D;
+  // Not tf.clipByValue: the wasm backend returns garbage when its bounds round to the same
+  // float32 (sampleMaxValue just above 1).
+  return tf.minimum(tf.maximum(quantile, 1), maxValue) as tf.Tensor1D;
 }

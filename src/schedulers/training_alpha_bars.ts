@@ -7,8 +7,8 @@ import type { ResolvedDdimOptions } from './ddim_options';
 /**
  * alpha-bar_t for t = 0 .. numTrainSteps - 1 from the options: the trained or scheduled betas
  * (float32), rescaled to a zero terminal SNR if asked. Throws when the betas cannot make a
- * schedule: alpha-bar_0 must be below 1, and a zero-SNR rescale needs alpha-bar to fall on
- * the last step.
+ * schedule: alpha-bar_0 must be below 1, and a zero-SNR rescale needs alpha-bar to fall
+ * between the first step and the last.
  */
 export function trainingAlphaBars(options: ResolvedDdimOptions): Float32Array {
   const { trainedBetas, numTrainSteps, betaStart, betaEnd } = options;
@@ -22,10 +22,11 @@ export function trainingAlphaBars(options: ResolvedDdimOptions): Float32Array {
     );
   }
   if (options.rescaleBetasZeroSnr) {
-    if (numTrainSteps < 2 || !(alphaBars[numTrainSteps - 2] > alphaBars[numTrainSteps - 1])) {
+    const last = alphaBars[numTrainSteps - 1];
+    if (!(alphaBars[0] > last)) {
       throw new RangeError(
-        `rescaleBetasZeroSnr needs alpha-bar to fall on the last training step (numTrainSteps >= 2 and a last beta > 0), got numTrainSteps ${numTrainSteps}` +
-          (numTrainSteps >= 2 ? ` and alpha-bar ${alphaBars[numTrainSteps - 2]} then ${alphaBars[numTrainSteps - 1]}` : ''),
+        `rescaleBetasZeroSnr needs alpha-bar to fall from the first training step to the last, got ${alphaBars[0]} at both ends ` +
+          (numTrainSteps === 1 ? '(numTrainSteps 1)' : '(every beta after the first is 0)'),
       );
     }
     betas = rescaleZeroTerminalSnr(betas);
