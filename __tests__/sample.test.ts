@@ -1,7 +1,7 @@
 // The sample() loop: the same numbers as a hand-written loop, the denoiser's arguments, onStep,
 // abort, and no leak on any path (success: +1 tensor, failure: +0).
 import * as tf from '@tensorflow/tfjs-core';
-import { DdimScheduler, random, sample, type Denoiser, type SampleOptions } from 'tfjs-diffusion-schedulers';
+import { DdimScheduler, random, ringDenoiser, sample, type Denoiser, type SampleOptions } from 'tfjs-diffusion-schedulers';
 import { NODE_BACKENDS, useBackend } from './helpers/backends';
 
 /** A denoiser whose prediction depends on the sample and the timestep: sample * t / (t + 1). */
@@ -99,6 +99,14 @@ describe.each(NODE_BACKENDS)('on %s', (backend) => {
     result.dispose();
   });
 
+  test('neither seed nor initialSample: a random start, different each time', async () => {
+    const scheduler = new DdimScheduler();
+    const first = await expectTensorsLeft(1, () => sample(scheduler, dummyDenoiser, { numSteps: 2, shape: [8] }));
+    const second = await sample(scheduler, dummyDenoiser, { numSteps: 2, shape: [8] });
+    expect(Array.from(first.dataSync())).not.toEqual(Array.from(second.dataSync()));
+    tf.dispose([first, second]);
+  });
+
   test('a denoiser that returns the sample itself (a zero-noise identity) is not disposed under the loop', async () => {
     const scheduler = new DdimScheduler();
     const initialSample = tf.tensor1d([0.1, 0.2]);
@@ -106,6 +114,25 @@ describe.each(NODE_BACKENDS)('on %s', (backend) => {
     expect(initialSample.isDisposed).toBe(false);
     result.dispose();
     initialSample.dispose();
+  });
+});
+
+// On cpu only: wasm's slice kernel reads its own heap through readSync, which is no transfer
+// from a device but would trip the spy.
+describe('no read-back (cpu)', () => {
+  beforeAll(() => useBackend('cpu'));
+
+  test('the loop and the exact ring denoiser read nothing back from the device', async () => {
+    const scheduler = new DdimScheduler({ eta: 1, clipDenoisedSample: false });
+    const backendImpl = tf.backend();
+    const reads = [jest.spyOn(backendImpl, 'read'), jest.spyOn(backendImpl, 'readSync')];
+    try {
+      const result = await sample(scheduler, ringDenoiser(scheduler), { numSteps: 5, shape: [16, 2], seed: 0 });
+      for (const spy of reads) expect(spy).not.toHaveBeenCalled();
+      result.dispose();
+    } finally {
+      reads.forEach((spy) => spy.mockRestore());
+    }
   });
 });
 
