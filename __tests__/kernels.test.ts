@@ -1,14 +1,16 @@
-// The fused DDIM update kernels in Node (cpu, wasm): the same numbers as the op chain for every
-// option combination, exactly two tensors made, no read-back, and `step` dispatching to them;
-// a backend without a fused kernel falls back to the chain.
+// The fused DDIM update kernel in Node (cpu): the same numbers as the op chain for every option
+// combination and through whole loops, exactly two tensors made, no read-back, and `step`
+// dispatching to it; wasm and backends without a fused kernel run the op chain.
 import * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { DdimScheduler, type DdimOptions } from 'tfjs-diffusion-schedulers';
-import { activeBackendHasFusedKernel, fusedDdimUpdate } from '../src/kernels';
+import reference from '../fixtures/bumblebee_ddim.json';
+import { activeBackendHasFusedKernel, fusedDdimUpdate, fusedKernels } from '../src/kernels';
 import { DDIM_UPDATE_KERNEL } from '../src/kernels/ddim_update_kernel';
 import { ddimUpdate } from '../src/schedulers/ddim_update';
 import { checkAgreement, coefficientsFor } from './browser/helpers/kernels_cases';
-import { NODE_BACKENDS, useBackend } from './helpers/backends';
+import { useBackend } from './helpers/backends';
+import { bumblebeeSample, runDummyLoop } from './helpers/harness';
 
 const coefficients = coefficientsFor('angular_velocity', 0.3, 0.5, 1);
 
@@ -19,8 +21,8 @@ async function kernelsOf(f: () => tf.TensorContainer): Promise<string[]> {
   return info.kernelNames;
 }
 
-describe.each(NODE_BACKENDS)('on %s', (backend) => {
-  beforeAll(() => useBackend(backend));
+describe('on cpu', () => {
+  beforeAll(() => useBackend('cpu'));
 
   test('the backend has a fused kernel', () => {
     expect(activeBackendHasFusedKernel()).toBe(true);
@@ -94,6 +96,48 @@ describe.each(NODE_BACKENDS)('on %s', (backend) => {
     expect(tf.memory().numTensors).toBe(held!.numTensors);
     expect(tf.memory().numBytes).toBe(held!.numBytes);
     tf.dispose([sample, noise, timesteps]);
+    state.dispose();
+  });
+});
+
+describe('through whole loops on cpu', () => {
+  beforeAll(() => useBackend('cpu'));
+  afterEach(() => {
+    fusedKernels.enabled = true;
+  });
+
+  test.each(reference.ddim.loops_10_steps.map((c) => [JSON.stringify(c.options), c.options as DdimOptions] as const))(
+    "Bumblebee's 10-step loop with %s: fused and op chain give the same bits",
+    (_, options) => {
+      const loop = () => {
+        const initial = bumblebeeSample();
+        const result = runDummyLoop(new DdimScheduler(options), 10, initial);
+        const values = Array.from(result.dataSync());
+        tf.dispose([initial, result]);
+        return values;
+      };
+      const fused = loop();
+      fusedKernels.enabled = false;
+      expect(activeBackendHasFusedKernel()).toBe(false);
+      expect(loop()).toEqual(fused);
+    },
+  );
+});
+
+describe('on wasm', () => {
+  beforeAll(() => useBackend('wasm'));
+
+  test("the op chain runs: tfjs-wasm's SIMD kernels beat a JavaScript pass over the wasm heap", async () => {
+    expect(activeBackendHasFusedKernel()).toBe(false);
+    const scheduler = new DdimScheduler({ eta: 1 });
+    const { state, timesteps } = scheduler.init(10, [2, 8], { seed: 0 });
+    const sample = tf.randomNormal([2, 8], 0, 1, 'float32', 11);
+    const kernels = await kernelsOf(() => {
+      const out = scheduler.step(state, sample, sample);
+      return [out.sample, out.denoised];
+    });
+    expect(kernels).not.toContain(DDIM_UPDATE_KERNEL);
+    tf.dispose([sample, timesteps]);
     state.dispose();
   });
 });

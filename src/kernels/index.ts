@@ -2,17 +2,17 @@
  * The fused DDIM update kernels and their dispatch.
  *
  * Registration is lazy and per backend: the first update that runs on a backend named 'cpu',
- * 'wasm', 'webgl' or 'webgpu' registers that backend's kernel with `tf.registerKernel`, once the
- * active backend object has shown the methods the kernel calls (checked structurally, once per
- * backend object). Nothing is registered for a backend that never runs, no backend package is
- * imported, and any other backend (tfjs-node's 'tensorflow', a custom one) gets null, so the
- * caller runs the op chain.
+ * 'webgl' or 'webgpu' registers that backend's kernel with `tf.registerKernel`, once the active
+ * backend object has shown the methods the kernel calls (checked structurally, once per backend
+ * object). Nothing is registered for a backend that never runs, no backend package is imported,
+ * and any other backend gets null, so the caller runs the op chain: tfjs-node ('tensorflow'),
+ * whose ops are native, and 'wasm', whose C++ SIMD kernels run the chain faster than a
+ * JavaScript pass over the wasm heap (bench/README.md has the figures).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { DdimUpdateCoefficients, DdimUpdateFlags, DdimUpdateInputs, DdimUpdateResult } from '../schedulers/ddim_update';
 import { ddimUpdateCpu, isCpuBackend } from './cpu';
 import { DDIM_UPDATE_KERNEL, type DdimUpdateAttrs } from './ddim_update_kernel';
-import { ddimUpdateWasm, isWasmBackend } from './wasm';
 import { ddimUpdateWebgl, isWebglBackend } from './webgl';
 import { ddimUpdateWebgpu, isWebgpuBackend } from './webgpu';
 
@@ -25,7 +25,6 @@ interface FusedKernel {
 /** The fused kernel of each backend name that has one. */
 const FUSED_KERNELS: Record<string, FusedKernel> = {
   cpu: { accepts: isCpuBackend, kernelFunc: ddimUpdateCpu as unknown as tf.KernelFunc },
-  wasm: { accepts: isWasmBackend, kernelFunc: ddimUpdateWasm as unknown as tf.KernelFunc },
   webgl: { accepts: isWebglBackend, kernelFunc: ddimUpdateWebgl as unknown as tf.KernelFunc },
   webgpu: { accepts: isWebgpuBackend, kernelFunc: ddimUpdateWebgpu as unknown as tf.KernelFunc },
 };
@@ -34,10 +33,17 @@ const FUSED_KERNELS: Record<string, FusedKernel> = {
 const acceptedBackends = new WeakMap<object, boolean>();
 
 /**
+ * Set `enabled` to false to run the op chain on every backend: for the benchmark and the
+ * tests, which compare both paths through the same public `step`.
+ */
+export const fusedKernels = { enabled: true };
+
+/**
  * Whether the active backend runs the fused kernel; registers it on first use. Exported for
  * the tests and the benchmark.
  */
 export function activeBackendHasFusedKernel(): boolean {
+  if (!fusedKernels.enabled) return false;
   const name = tf.getBackend();
   const kernel = FUSED_KERNELS[name];
   if (kernel === undefined) return false;

@@ -47,8 +47,9 @@ export interface DdimUpdateResult {
 
 /**
  * One DDIM update (arXiv 2010.02502, eq. 12): the fused kernel of the active backend where it
- * has one (cpu, wasm, webgl, webgpu; see src/kernels), the chain of tfjs ops otherwise. Both
- * give the same float32 numbers. Call inside a `tf.tidy`.
+ * has one (cpu, webgl, webgpu; see src/kernels), the chain of tfjs ops otherwise. Both
+ * give the same float32 numbers (on a GPU, up to a compiler fusing a multiply-add). Call
+ * inside a `tf.tidy`.
  */
 export function ddimUpdate(inputs: DdimUpdateInputs, coefficients: DdimUpdateCoefficients, flags: DdimUpdateFlags): DdimUpdateResult {
   return fusedDdimUpdate(inputs, coefficients, flags) ?? ddimUpdateOps(inputs, coefficients, flags);

@@ -1,0 +1,73 @@
+/**
+ * The limits a step is measured against, on the host, with the step's own inputs and
+ * coefficients: the update as one scalar JavaScript pass over typed arrays (in place, and as a
+ * step that fills new arrays from the previous step's), the cpu kernel's float32 pass, the
+ * copy of as many bytes as the update moves (memcpy), and the host-side noise draw
+ * `random.normal(key, shape)` that a step with eta > 0 makes. They are timed in the same
+ * rounds as the cpu backend's step (see `benchSteps`).
+ */
+import { key, normal } from '../src';
+import type { DdimUpdateAttrs } from '../src/kernels/ddim_update_kernel';
+import { ddimUpdatePass } from '../src/kernels/ddim_update_pass';
+import type { StepSetup } from './step_bench';
+import type { Timed } from './timing';
+
+/** Bytes one fused update moves: x, p, z read, x0 and x_{t-1} written, float32. */
+export function bytesPerStep(size: number): number {
+  return 5 * 4 * size;
+}
+
+/**
+ * The pure-JavaScript limit: x0 = clip(dS x + dP p, ±c), x_{t-1} = a x0 + d p + sigma z (eps = p
+ * for a noise prediction) in one loop specialized to this formula, in float64 rounded once on
+ * store, into preallocated outputs; a function of its arrays, as any kernel is.
+ */
+function scalarPass(x: Float32Array, p: Float32Array, z: Float32Array, denoised: Float32Array, next: Float32Array, attrs: DdimUpdateAttrs): void {
+  const { denoisedFromSample, denoisedFromPrediction, prevFromDenoised, prevFromNoise, sigma, clipRange } = attrs;
+  const lower = -clipRange;
+  const length = x.length;
+  for (let i = 0; i < length; i++) {
+    const pi = p[i];
+    const x0 = Math.min(Math.max(denoisedFromSample * x[i] + denoisedFromPrediction * pi, lower), clipRange);
+    denoised[i] = x0;
+    next[i] = prevFromDenoised * x0 + prevFromNoise * pi + sigma * z[i];
+  }
+}
+
+/**
+ * The host variants (inputs read from the setup's tensors): scalarPass, into the same arrays
+ * each time; scalarStep, chained as steps are (x_{t-1} becomes the next x) into new arrays, as
+ * a tfjs step must since tensors are immutable; kernelPass (in place), copy, noiseDraw.
+ */
+export function hostVariants(setup: StepSetup): Record<string, Timed> {
+  const [x, p, z] = [setup.sample, setup.prediction, setup.noise].map((tensor) => tensor.dataSync() as Float32Array);
+  const attrs: DdimUpdateAttrs = { ...setup.coefficients, clipRange: 1, rederiveNoise: false };
+  const denoised = new Float32Array(x.length);
+  const next = new Float32Array(x.length);
+  // The update reads 3 arrays and writes 2; copying 2.5 arrays reads and writes as many bytes.
+  const copySource = new Float32Array(x.length * 2.5);
+  const copyTarget = new Float32Array(x.length * 2.5);
+  const prngKey = key(0);
+  return {
+    scalarPass: (n) => {
+      for (let i = 0; i < n; i++) scalarPass(x, p, z, denoised, next, attrs);
+    },
+    scalarStep: (n) => {
+      let sample = x;
+      for (let i = 0; i < n; i++) {
+        const nextSample = new Float32Array(x.length);
+        scalarPass(sample, p, z, new Float32Array(x.length), nextSample, attrs);
+        sample = nextSample;
+      }
+    },
+    kernelPass: (n) => {
+      for (let i = 0; i < n; i++) ddimUpdatePass({ noisySample: x, prediction: p, freshNoise: z, thresholds: null, denoised, nextSample: next }, attrs);
+    },
+    copy: (n) => {
+      for (let i = 0; i < n; i++) copyTarget.set(copySource);
+    },
+    noiseDraw: (n) => {
+      for (let i = 0; i < n; i++) normal(prngKey, setup.shape).sample.dispose();
+    },
+  };
+}

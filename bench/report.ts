@@ -1,0 +1,180 @@
+/** The benchmark's figures as rows, goals and text tables. */
+import type { BrowserBackendFigures } from './browser';
+import { bytesPerStep } from './host_bench';
+import type { MemoryFigures, StepFigures } from './step_bench';
+
+/** The host limits of one shape, timed beside the cpu backend's step (see host_bench.ts). */
+export interface HostFigures {
+  readonly bytesPerStep: number;
+  readonly scalarPassUs: number;
+  readonly scalarStepUs: number;
+  readonly kernelPassUs: number;
+  readonly copyUs: number;
+  readonly noiseDrawUs: number;
+}
+
+export function hostFiguresOf(cpuSteps: StepFigures[]): HostFigures[] {
+  return cpuSteps.map((step) => ({
+    bytesPerStep: bytesPerStep(step.shape.reduce((a, b) => a * b, 1)),
+    scalarPassUs: step.extraUs.scalarPass,
+    scalarStepUs: step.extraUs.scalarStep,
+    kernelPassUs: step.extraUs.kernelPass,
+    copyUs: step.extraUs.copy,
+    noiseDrawUs: step.extraUs.noiseDraw,
+  }));
+}
+
+export interface BackendFigures {
+  readonly steps: StepFigures[];
+  /** Per shape: microseconds of copying a step's bytes (host memcpy, or one device program on a GPU). */
+  readonly copyUs: number[];
+  readonly memory: MemoryFigures;
+}
+
+export interface Row {
+  readonly backend: string;
+  readonly shape: string;
+  readonly fusedKernel: boolean;
+  readonly stepUs: number;
+  readonly chainUs: number;
+  /** chainUs / stepUs: how much faster our step is than the plain chain. */
+  readonly chainOverStep: number;
+  readonly scalarPassUs: number;
+  /** stepUs / scalarPassUs: distance to the pure-JS limit, in place. */
+  readonly stepOverScalarPass: number;
+  readonly scalarStepUs: number;
+  /** stepUs / scalarStepUs: distance to the pure-JS limit of a step that fills new arrays. */
+  readonly stepOverScalarStep: number;
+  readonly kernelPassUs: number;
+  readonly bytesPerStep: number;
+  readonly copyUs: number;
+  /** stepUs / copyUs: distance to the memory limit. */
+  readonly stepOverCopy: number;
+  readonly noiseDrawUs: number;
+  readonly stepPrograms: number | null;
+  readonly chainPrograms: number | null;
+}
+
+export interface Goal {
+  readonly goal: string;
+  readonly measured: string;
+  readonly met: boolean;
+}
+
+export interface BenchReport {
+  readonly machine: Record<string, string>;
+  readonly host: HostFigures[];
+  readonly rows: Row[];
+  readonly memory: MemoryFigures[];
+  readonly skipped: Array<{ backend: string; reason: string }>;
+  readonly goals: Goal[];
+}
+
+export function rowsOf(host: HostFigures[], backends: Array<BackendFigures | BrowserBackendFigures>): Row[] {
+  return backends.flatMap((figures) =>
+    figures.steps.map((step, i) => ({
+      backend: step.backend,
+      shape: step.shape.join('x'),
+      fusedKernel: step.fusedKernel,
+      stepUs: step.stepUs,
+      chainUs: step.chainUs,
+      chainOverStep: step.chainUs / step.stepUs,
+      scalarPassUs: host[i].scalarPassUs,
+      stepOverScalarPass: step.stepUs / host[i].scalarPassUs,
+      scalarStepUs: host[i].scalarStepUs,
+      stepOverScalarStep: step.stepUs / host[i].scalarStepUs,
+      kernelPassUs: host[i].kernelPassUs,
+      bytesPerStep: host[i].bytesPerStep,
+      copyUs: figures.copyUs[i],
+      stepOverCopy: step.stepUs / figures.copyUs[i],
+      noiseDrawUs: host[i].noiseDrawUs,
+      stepPrograms: step.stepPrograms,
+      chainPrograms: step.chainPrograms,
+    })),
+  );
+}
+
+const GOAL_SHAPE = '16x4x64x64';
+
+export function goalsOf(rows: Row[], memory: MemoryFigures[]): Goal[] {
+  const goals: Goal[] = [];
+  const cpu = rows.find((row) => row.backend === 'cpu' && row.shape === GOAL_SHAPE);
+  if (cpu) {
+    goals.push({
+      goal: `cpu ${GOAL_SHAPE}: step <= 1.5x the scalar JS pass (a step: new arrays)`,
+      measured: `${cpu.stepOverScalarStep.toFixed(2)}x (in place: ${cpu.stepOverScalarPass.toFixed(2)}x)`,
+      met: cpu.stepOverScalarStep <= 1.5,
+    });
+    goals.push({ goal: `cpu ${GOAL_SHAPE}: step >= 3x faster than the op chain`, measured: `${cpu.chainOverStep.toFixed(2)}x`, met: cpu.chainOverStep >= 3 });
+  }
+  for (const backend of ['webgl', 'webgpu']) {
+    const gpuRows = rows.filter((row) => row.backend === backend);
+    if (gpuRows.length === 0) continue;
+    const most = Math.max(...gpuRows.map((row) => row.stepPrograms ?? Infinity));
+    goals.push({ goal: `${backend}: <= 2 GPU programs per step`, measured: `${most}`, met: most <= 2 });
+  }
+  const wasm = rows.filter((row) => row.backend === 'wasm');
+  if (wasm.length > 0) {
+    const slowest = Math.min(...wasm.map((row) => row.chainOverStep));
+    // Without a fused kernel the step is the op chain: never slower by construction, whatever the noise says.
+    const fused = wasm.some((row) => row.fusedKernel);
+    goals.push({
+      goal: 'wasm: step never slower than the op chain',
+      measured: `${fused ? '' : 'no fused kernel, the chain runs; '}chain/step >= ${slowest.toFixed(2)}x`,
+      met: !fused || slowest >= 1,
+    });
+  }
+  for (const figures of memory) {
+    const flat = figures.tensorsGrowth === 0 && figures.bytesGrowth === 0 && (figures.gpuBytesGrowth ?? 0) === 0 && figures.tensorsLeft === 0 && figures.bytesLeft === 0;
+    goals.push({
+      goal: `${figures.backend}: memory flat over ${figures.steps} steps`,
+      measured: `${figures.tensorsGrowth} tensors, ${figures.bytesGrowth} B${figures.gpuBytesGrowth === null ? '' : `, ${figures.gpuBytesGrowth} GPU B`}; left ${figures.tensorsLeft} tensors`,
+      met: flat,
+    });
+  }
+  return goals;
+}
+
+function table(header: string[], lines: string[][]): string {
+  const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i].length)));
+  const format = (cells: string[]) => cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  return [format(header), widths.map((width) => '-'.repeat(width)).join('  '), ...lines.map(format)].join('\n');
+}
+
+const us = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
+const ratio = (value: number) => `${value.toFixed(2)}x`;
+const programs = (row: Row) => (row.stepPrograms === null ? '-' : `${row.stepPrograms} / ${row.chainPrograms}`);
+
+export function formatReport(report: BenchReport): string {
+  const steps = table(
+    ['backend', 'shape', 'step us', 'chain us', 'chain/step', 'JS step us', 'step/JS step', 'JS pass us', 'step/JS pass', 'kernel pass us', 'bytes/step', 'copy us', 'step/copy', 'noise draw us', 'programs step/chain'],
+    report.rows.map((row) => [
+      row.backend + (row.fusedKernel ? '' : ' (no fused)'),
+      row.shape,
+      us(row.stepUs),
+      us(row.chainUs),
+      ratio(row.chainOverStep),
+      us(row.scalarStepUs),
+      ratio(row.stepOverScalarStep),
+      us(row.scalarPassUs),
+      ratio(row.stepOverScalarPass),
+      us(row.kernelPassUs),
+      `${(row.bytesPerStep / 2 ** 20).toFixed(1)} MiB`,
+      us(row.copyUs),
+      ratio(row.stepOverCopy),
+      us(row.noiseDrawUs),
+      programs(row),
+    ]),
+  );
+  const memory = table(
+    ['backend', 'shape', 'steps', 'tensor growth', 'byte growth', 'GPU byte growth', 'tensors left', 'bytes left'],
+    report.memory.map((m) => [m.backend, m.shape.join('x'), `${m.steps}`, `${m.tensorsGrowth}`, `${m.bytesGrowth}`, m.gpuBytesGrowth === null ? '-' : `${m.gpuBytesGrowth}`, `${m.tensorsLeft}`, `${m.bytesLeft}`]),
+  );
+  const goals = table(
+    ['met', 'goal', 'measured'],
+    report.goals.map((goal) => [goal.met ? 'yes' : 'NO', goal.goal, goal.measured]),
+  );
+  const skipped = report.skipped.map((skip) => `${skip.backend}: skipped, ${skip.reason}`);
+  const machine = Object.entries(report.machine).map(([name, value]) => `${name}: ${value}`);
+  return [machine.join('\n'), steps, memory, goals, ...skipped].join('\n\n');
+}

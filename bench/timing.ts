@@ -1,0 +1,58 @@
+/**
+ * Timing by interleaved batches: every variant runs a batch in each round, so that a load spike
+ * on the machine hits all of them alike; the figure is the median over rounds of the batch time
+ * divided by its length. A batch ends with the variant's own sync (a GPU variant awaits a tiny
+ * read that depends on its last step), never a sync per step.
+ */
+
+/** Something to time: `run(n)` does n repetitions and resolves when they are done. */
+export type Timed = (repetitions: number) => void | Promise<void>;
+
+export interface TimingBudget {
+  /** Each batch lasts at least this long (its length is calibrated to it). */
+  readonly batchMs: number;
+  /** Rounds stop when this much time was spent on all variants, or at maxRounds. */
+  readonly totalMs: number;
+  readonly minRounds: number;
+  readonly maxRounds: number;
+}
+
+const now = () => performance.now();
+
+/** Doubles the batch length until one batch takes batchMs; also the warm-up. */
+async function calibrate(run: Timed, batchMs: number): Promise<number> {
+  let repetitions = 1;
+  for (;;) {
+    const start = now();
+    await run(repetitions);
+    const elapsed = now() - start;
+    if (elapsed >= batchMs || repetitions >= 1 << 16) return repetitions;
+    repetitions *= elapsed > 0 ? Math.min(8, Math.max(2, Math.ceil(batchMs / elapsed))) : 8;
+  }
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Median microseconds per repetition of each variant. */
+export async function timeInterleaved<K extends string>(variants: Record<K, Timed>, budget: TimingBudget): Promise<Record<K, number>> {
+  const names = Object.keys(variants) as K[];
+  const lengths = {} as Record<K, number>;
+  for (const name of names) {
+    await variants[name](1); // compiles and first-touch, outside the calibration
+    lengths[name] = await calibrate(variants[name], budget.batchMs);
+  }
+  const samples = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<K, number[]>;
+  const start = now();
+  for (let round = 0; round < budget.maxRounds && (round < budget.minRounds || now() - start < budget.totalMs); round++) {
+    for (const name of names) {
+      const batchStart = now();
+      await variants[name](lengths[name]);
+      samples[name].push(((now() - batchStart) * 1000) / lengths[name]);
+    }
+  }
+  return Object.fromEntries(names.map((name) => [name, median(samples[name])])) as Record<K, number>;
+}
