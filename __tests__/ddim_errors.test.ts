@@ -25,6 +25,24 @@ describe('constructor options', () => {
     [{ eta: Infinity }, RangeError, /eta must be a number >= 0, got Infinity/],
     [{ betaschedule: 'linear' }, TypeError, /unknown DdimScheduler option "betaschedule"; the options are numTrainSteps, betaSchedule/],
     [{ betaStart: 1e-12 }, RangeError, /betaStart must leave alpha-bar_0 below 1 in float32.*got 1e-12/],
+    [{ predictionType: 'x0' }, RangeError, /predictionType must be one of 'noise', 'angular_velocity', 'sample', got "x0"/],
+    [{ timestepSpacing: 'uniform' }, RangeError, /timestepSpacing must be one of 'leading', 'trailing', 'linspace', got "uniform"/],
+    [{ previousTimestep: 'next' }, RangeError, /previousTimestep must be one of 'schedule', 'fixed_stride', got "next"/],
+    [{ clipSampleRange: 0 }, RangeError, /clipSampleRange must be a number > 0, got 0/],
+    [{ clipSampleRange: '2' }, TypeError, /clipSampleRange must be a number > 0, got "2"/],
+    [{ thresholding: 1 }, TypeError, /thresholding must be true or false, got 1/],
+    [{ dynamicThresholdingRatio: 1 }, RangeError, /dynamicThresholdingRatio must be a number with 0 < x < 1, got 1/],
+    [{ dynamicThresholdingRatio: 0 }, RangeError, /dynamicThresholdingRatio must be a number with 0 < x < 1, got 0/],
+    [{ sampleMaxValue: 0.5 }, RangeError, /sampleMaxValue must be a number >= 1, got 0.5/],
+    [{ rescaleBetasZeroSnr: 'yes' }, TypeError, /rescaleBetasZeroSnr must be true or false, got "yes"/],
+    [{ numTrainSteps: 1, rescaleBetasZeroSnr: true }, RangeError, /rescaleBetasZeroSnr needs alpha-bar to fall from the first training step to the last, got .* at both ends \(numTrainSteps 1\)/],
+    [{ numTrainSteps: 3, trainedBetas: [0.1, 0, 0], rescaleBetasZeroSnr: true }, RangeError, /rescaleBetasZeroSnr needs alpha-bar to fall .*\(every beta after the first is 0\)/],
+    [{ trainedBetas: [0.1, 0.2] }, RangeError, /trainedBetas must hold numTrainSteps = 1000 values, got 2; set numTrainSteps to the length of trainedBetas/],
+    [{ numTrainSteps: 3, trainedBetas: [0.1, -0.2, 0.3] }, RangeError, /trainedBetas\[1\] must be a number in \[0, 1\], got -0.2/],
+    [{ numTrainSteps: 3, trainedBetas: [0.1, NaN, 0.3] }, RangeError, /trainedBetas\[1\] must be a number in \[0, 1\], got NaN/],
+    [{ numTrainSteps: 2, trainedBetas: [0.1, '0.2'] }, TypeError, /trainedBetas\[1\] must be a number in \[0, 1\], got "0.2"/],
+    [{ numTrainSteps: 2, trainedBetas: '0.1 0.2' }, TypeError, /trainedBetas must be an array of numTrainSteps numbers in \[0, 1\], got "0.1 0.2"/],
+    [{ numTrainSteps: 2, trainedBetas: [0, 0.5] }, RangeError, /trainedBetas\[0\] must leave alpha-bar_0 below 1 in float32 .*got 0/],
   ])('%j', (options, type, message) => {
     const construct = () => new DdimScheduler(options as never);
     expect(construct).toThrow(type);
@@ -68,6 +86,26 @@ describe('init', () => {
     expect(() => scheduler.init(10, [2], { key: [0, 1] as never })).toThrow(/key must be a Uint32Array of 2 words \(from random.key\), got \[0, 1\]/);
     expect(() => scheduler.init(10, [2], { seed: 1.5 })).toThrow(/seed/);
     expect(() => scheduler.init(10, [2], { sed: 1 } as never)).toThrow(/unknown init option "sed"; the options are seed, key/);
+  });
+
+  test.each([
+    [-1, /startIndex must be an integer in \[0, 9\], got -1/],
+    [10, /startIndex must be an integer in \[0, 9\], got 10/],
+    [1.5, /startIndex must be an integer in \[0, 9\], got 1.5/],
+    ['2', /startIndex must be an integer in \[0, 9\], got "2"/],
+  ])('startIndex %p', (startIndex, message) => {
+    const before = tf.memory().numTensors;
+    expect(() => scheduler.init(10, [2], { startIndex: startIndex as number })).toThrow(message);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  test('trailing and linspace ignore the offset (as diffusers), so it never pushes them out of range', () => {
+    for (const timestepSpacing of ['trailing', 'linspace'] as const) {
+      const { state, timesteps } = new DdimScheduler({ timestepSpacing, timestepsOffset: 999 }).init(1000, [1]);
+      expect(timesteps.dataSync()[0]).toBe(999);
+      timesteps.dispose();
+      state.dispose();
+    }
   });
 
   test('an offset that pushes a timestep past the last training step', () => {

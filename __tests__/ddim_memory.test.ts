@@ -9,6 +9,8 @@ const optionSets: DdimOptions[] = [
   { eta: 1 },
   { predictionType: 'angular_velocity', rederiveNoise: true, eta: 0.5 },
   { clipDenoisedSample: false, alphaClipStrategy: 'alpha_zero', timestepsOffset: 1 },
+  { predictionType: 'sample', thresholding: true, timestepSpacing: 'trailing', rescaleBetasZeroSnr: true, eta: 1 },
+  { thresholding: true, dynamicThresholdingRatio: 0.5, sampleMaxValue: 3, rederiveNoise: true, timestepSpacing: 'linspace', previousTimestep: 'fixed_stride' },
 ];
 
 describe.each(NODE_BACKENDS)('on %s', (backend) => {

@@ -190,6 +190,15 @@ describe('rescaleZeroTerminalSnr (arXiv 2305.08891, Algorithm 1)', () => {
     }
   });
 
+  test('where float32 alpha-bar underflows to 0 before the end, the betas are 1 (diffusers: 0 / 0 = NaN)', () => {
+    const steep = betaSchedule('linear', 1000, 0.1, 0.9);
+    expect(alphaBarsFromBetas(steep)[900]).toBe(0);
+    const zeroSnr = rescaleZeroTerminalSnr(steep);
+    expect(zeroSnr.every((beta) => beta >= 0 && beta <= 1)).toBe(true);
+    expect(zeroSnr[999]).toBe(1);
+    expect(alphaBarsFromBetas(zeroSnr)[999]).toBe(0);
+  });
+
   test('every beta stays in [0, 1] and alpha-bar decreases', () => {
     for (let t = 0; t < 1000; t++) {
       expect(rescaledBetas[t]).toBeGreaterThan(0);
