@@ -83,6 +83,21 @@ describe.each(NODE_BACKENDS)('on %s', (backend) => {
     x.dispose();
   });
 
+  test.each(['angular_velocity', 'sample'] as const)('ring and glyphs: DDIM with predictionType %s ends where it ends with noise', async (predictionType) => {
+    const runs: Float32Array[][] = [];
+    for (const type of ['noise', predictionType] as const) {
+      const ringScheduler = new DdimScheduler({ clipDenoisedSample: false, predictionType: type });
+      const glyphScheduler = new DdimScheduler({ predictionType: type });
+      const ring = await sample(ringScheduler, ringDenoiser(ringScheduler), { numSteps: 20, shape: [64, 2], seed: 3 });
+      const glyphs = await sample(glyphScheduler, glyphsDenoiser(glyphScheduler), { numSteps: 20, shape: [4, GLYPH_SIZE, GLYPH_SIZE, 1], seed: 3 });
+      runs.push([(await ring.data()) as Float32Array, (await glyphs.data()) as Float32Array]);
+      tf.dispose([ring, glyphs]);
+    }
+    for (const which of [0, 1]) {
+      runs[1][which].forEach((value, i) => expect(Math.abs(value - runs[0][which][i])).toBeLessThan(1e-3));
+    }
+  });
+
   test('glyphs: the x0 prediction is the posterior mean over the glyphs', async () => {
     const scheduler = new DdimScheduler();
     const images = glyphImages();
