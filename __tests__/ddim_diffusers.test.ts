@@ -8,7 +8,7 @@ import reference from '../fixtures/diffusers_ddim.json';
 import { NODE_BACKENDS, useBackend } from './helpers/backends';
 import { dummyNoiseDeter, dummySampleDeter, runDummyLoop, type NoisyStart } from './helpers/harness';
 
-type Case = { test: string; config?: Record<string, unknown>; abs_sum?: number; abs_mean?: number; num_steps?: number; timesteps?: number[] };
+type Case = { test: string; config?: Record<string, unknown>; abs_sum?: number; abs_mean?: number; num_steps?: number; timesteps?: number[]; pairs?: number[][] };
 
 /** The test's config: diffusers' get_scheduler_config(**config). */
 const configOf = (testCase: Case) => ({ ...reference.harness.base_config, ...testCase.config });
@@ -72,7 +72,7 @@ describe.each(NODE_BACKENDS)('against diffusers on %s', (backend) => {
 
 test('test_variance: sigma^2 of eq. (16) with eta = 1 is diffusers variance between t and prev', () => {
   const scheduler = DdimScheduler.fromDiffusersConfig(reference.harness.base_config, { eta: 1 });
-  for (const [t, prev, expected] of byName(reference.ddim, 'test_variance').pairs!) {
+  for (const [t, prev, expected] of byName(reference.ddim as Case[], 'test_variance').pairs!) {
     const { sigma } = ddimStepCoefficients(scheduler.options, scheduler.alphaBars, t, prev);
     expect(Math.abs(sigma * sigma - expected)).toBeLessThan(1e-5);
   }

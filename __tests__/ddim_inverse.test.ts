@@ -63,7 +63,7 @@ describe.each(NODE_BACKENDS)('on %s', (backend) => {
     expect(Array.from(timesteps.dataSync())).toEqual([332, 666, 999]);
     const alphaBars = scheduler.alphaBars;
     let current = state;
-    let x = tf.tensor1d([0.1, -0.4, 0.7, 1.3]);
+    let x: tf.Tensor = tf.tensor1d([0.1, -0.4, 0.7, 1.3]);
     for (const [from, t] of [[-1, 332], [332, 666], [666, 999]]) {
       const p = tf.tensor1d([0.5, -0.2, 0.3, -1]);
       const out = scheduler.step(current, x, p);
