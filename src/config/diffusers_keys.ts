@@ -75,6 +75,3 @@ export function keysOfClass(className: DiffusersDdimClass): readonly DiffusersKe
  * the defaults. diffusers drops keys that start with '_' when it loads a config.
  */
 export const OWN_OPTIONS_KEY = '_tfjs_diffusion_schedulers';
-
-/** Keys diffusers writes for itself; never options. */
-export const BOOKKEEPING_KEYS = ['_class_name', '_diffusers_version', '_use_default_values', OWN_OPTIONS_KEY];

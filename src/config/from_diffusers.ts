@@ -1,6 +1,6 @@
 import { show } from '../errors';
 import { resolveDdimOptions, type ResolvedDdimOptions } from '../schedulers/ddim_options';
-import { BOOKKEEPING_KEYS, DIFFUSERS_KEYS, OWN_OPTIONS_KEY, type DiffusersKey } from './diffusers_keys';
+import { DIFFUSERS_KEYS, OWN_OPTIONS_KEY, type DiffusersKey } from './diffusers_keys';
 
 /**
  * Reads a diffusers `scheduler_config.json` (the object or its JSON text) into options, then
@@ -39,10 +39,14 @@ export function optionsFromDiffusersConfig(config: unknown, overrides: unknown, 
   return resolveDdimOptions(options, { className, nameOf: (option) => names.get(option) ?? option });
 }
 
-/** The keys of a config that set no option: other schedulers' keys (e.g. PNDM's skip_prk_steps) and unknown ones. */
+/**
+ * The keys of a config that set no option: other schedulers' keys (e.g. PNDM's
+ * skip_prk_steps) and unknown ones. Keys starting with '_' (_class_name, _diffusers_version,
+ * ...) are bookkeeping, which diffusers drops too.
+ */
 export function ignoredKeysOf(config: Record<string, unknown>): string[] {
-  const known = new Set([...DIFFUSERS_KEYS.map(({ key }) => key), ...BOOKKEEPING_KEYS]);
-  return Object.keys(config).filter((key) => !known.has(key));
+  const known = new Set(DIFFUSERS_KEYS.map(({ key }) => key));
+  return Object.keys(config).filter((key) => !known.has(key) && !key.startsWith('_'));
 }
 
 /** A diffusers config as an object: parsed from JSON text, or as given. */

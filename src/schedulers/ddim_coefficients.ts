@@ -42,7 +42,7 @@ export interface DdimStepCoefficients {
  * sqrt(1 - alpha-bar) = 0. Only exact zeros are replaced, so every finite diffusers number
  * stays as it is (a squared-cosine schedule's last alpha-bar, 2.4e-9, is used as it is).
  */
-export const ZERO_DIVISOR_FLOOR = 2 ** -24;
+const ZERO_DIVISOR_FLOOR = 2 ** -24;
 
 /** sqrt(value), with an exact zero replaced by ZERO_DIVISOR_FLOOR: for divisions. */
 function sqrtDivisor(value: number): number {

@@ -111,11 +111,11 @@ export const DDIM_DEFAULTS: ResolvedDdimOptions = Object.freeze({
 
 export type DdimOptionName = keyof ResolvedDdimOptions;
 
-export const BETA_SCHEDULES: readonly BetaSchedule[] = ['linear', 'quadratic', 'squared_cosine'];
-export const PREDICTION_TYPES: readonly PredictionType[] = ['noise', 'angular_velocity', 'sample'];
-export const ALPHA_CLIP_STRATEGIES: readonly AlphaClipStrategy[] = ['one', 'alpha_zero'];
-export const TIMESTEP_SPACINGS: readonly TimestepSpacing[] = ['leading', 'trailing', 'linspace'];
-export const PREVIOUS_TIMESTEP_RULES: readonly PreviousTimestep[] = ['schedule', 'fixed_stride'];
+const BETA_SCHEDULES: readonly BetaSchedule[] = ['linear', 'quadratic', 'squared_cosine'];
+const PREDICTION_TYPES: readonly PredictionType[] = ['noise', 'angular_velocity', 'sample'];
+const ALPHA_CLIP_STRATEGIES: readonly AlphaClipStrategy[] = ['one', 'alpha_zero'];
+const TIMESTEP_SPACINGS: readonly TimestepSpacing[] = ['leading', 'trailing', 'linspace'];
+const PREVIOUS_TIMESTEP_RULES: readonly PreviousTimestep[] = ['schedule', 'fixed_stride'];
 
 /** How resolveDdimOptions names things in its errors. */
 export interface OptionsContext {

@@ -19,7 +19,7 @@ export interface InitOptions {
 const INIT_OPTIONS = ['seed', 'key', 'startIndex'];
 
 /** Checks the init options object and its names. */
-export function checkInitOptions(opts: unknown): asserts opts is InitOptions {
+function checkInitOptions(opts: unknown): asserts opts is InitOptions {
   if (opts === null || typeof opts !== 'object') throw new TypeError(`init options must be an object like { seed } or { key }, got ${show(opts)}`);
   const unknown = Object.keys(opts).filter((name) => !INIT_OPTIONS.includes(name));
   if (unknown.length > 0) throw new TypeError(`unknown init option ${show(unknown[0])}; the options are ${INIT_OPTIONS.join(', ')}`);
