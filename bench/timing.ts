@@ -1,8 +1,9 @@
 /**
  * Timing by interleaved batches: every variant runs a batch in each round, so that a load spike
- * on the machine hits all of them alike; the figure is the median over rounds of the batch time
- * divided by its length. A batch ends with the variant's own sync (a GPU variant awaits a tiny
- * read that depends on its last step), never a sync per step.
+ * on the machine hits all of them alike, and each round starts with the next variant, so that
+ * none always pays for the garbage of the one before; the figure is the median over rounds of
+ * the batch time divided by its length. A batch ends with the variant's own sync (a GPU
+ * variant awaits a tiny read that depends on its last step), never a sync per step.
  */
 
 /** Something to time: `run(n)` does n repetitions and resolves when they are done. */
@@ -48,7 +49,7 @@ export async function timeInterleaved<K extends string>(variants: Record<K, Time
   const samples = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<K, number[]>;
   const start = now();
   for (let round = 0; round < budget.maxRounds && (round < budget.minRounds || now() - start < budget.totalMs); round++) {
-    for (const name of names) {
+    for (const name of [...names.slice(round % names.length), ...names.slice(0, round % names.length)]) {
       const batchStart = now();
       await variants[name](lengths[name]);
       samples[name].push(((now() - batchStart) * 1000) / lengths[name]);

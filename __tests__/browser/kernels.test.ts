@@ -72,6 +72,13 @@ function expectLoopsClose(result: LoopsResult, tolerance: number): number {
     }
   });
 
+  test.each(['webgl', 'webgpu'])('%s: the update alone is 2 programs, also with a threshold per batch item', async (backend) => {
+    for (const withThreshold of [false, true]) {
+      const counts = await page.call<{ backend: string; programs: number }>('updatePrograms', backend, withThreshold);
+      expect(counts).toEqual({ backend, programs: 2 });
+    }
+  });
+
   test('a step that draws its noise on the host adds only the upload (a program on webgl, a copy on webgpu)', async () => {
     const webgl = await page.call<{ fused: number }>('programsPerStep', 'webgl', { eta: 1 }, 'drawn');
     const webgpu = await page.call<{ fused: number }>('programsPerStep', 'webgpu', { eta: 1 }, 'drawn');

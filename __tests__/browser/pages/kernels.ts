@@ -55,6 +55,26 @@ async function programsPerStep(backend: string, options: DdimOptions, noise: 'in
   return { backend: tf.getBackend(), fused, chain };
 }
 
+/** GPU programs of the fused update alone, with resident inputs and a resident threshold per batch item. */
+async function updatePrograms(backend: string, withThreshold: boolean) {
+  await useBackend(backend);
+  const shape = [2, 4, 16, 16];
+  const inputs = {
+    sample: resident(shape, 7),
+    prediction: resident(shape, 8),
+    noise: resident(shape, 9),
+    threshold: withThreshold ? tf.tidy(() => tf.add(tf.abs(resident([2], 10)), 1)) : null,
+  };
+  const update = () => {
+    const out = fusedDdimUpdate(inputs, coefficientsFor('noise', 0.3, 0.5, 1), { clipRange: 1, rederiveNoise: false });
+    tf.dispose([out?.sample ?? null, out?.denoised ?? null].filter((t): t is tf.Tensor => t !== null));
+  };
+  update();
+  const { programs } = countGpuPrograms(update);
+  tf.dispose(Object.values(inputs).filter((t): t is tf.Tensor => t !== null));
+  return { backend: tf.getBackend(), programs };
+}
+
 /** Tensors made and read-backs done by the fused update and by a step. */
 async function tensorsAndReads(backend: string) {
   await useBackend(backend);
@@ -129,4 +149,4 @@ async function bumblebeeLoops(backend: string, flags: Record<string, boolean>, o
   };
 }
 
-(window as unknown as { suite: object }).suite = { agreement, programsPerStep, tensorsAndReads, bumblebeeLoops };
+(window as unknown as { suite: object }).suite = { agreement, programsPerStep, updatePrograms, tensorsAndReads, bumblebeeLoops };
