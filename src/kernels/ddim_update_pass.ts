@@ -20,7 +20,9 @@ export interface DdimUpdateArrays {
 /**
  * Fills `denoised` and `nextSample`. Every product and sum is rounded to float32 where the op
  * chain (`ddimUpdateOps`) rounds it, with the coefficients rounded to float32 as its scalar
- * tensors are: the result is the chain's, bit for bit, without its intermediate tensors.
+ * tensors are: the result is the chain's, bit for bit, without its intermediate tensors. (The
+ * last rounding of each output is the store into its Float32Array, which rounds as
+ * Math.fround does; the clip bounds are rounded first, so a clamped value is a float32.)
  */
 export function ddimUpdatePass(arrays: DdimUpdateArrays, attrs: DdimUpdateAttrs): void {
   const weights = noiseWeights(attrs);
@@ -69,17 +71,18 @@ function updateRange(arrays: DdimUpdateArrays, c: PassCoefficients, rederiveNois
   // The second term of eps reads x0 back from the output just written, or p.
   const second = rederiveNoise ? denoised : prediction;
   const divide = divisor !== 1;
-  const lower = -bound;
+  const upper = f32(bound);
+  const lower = -upper;
   for (let i = start; i < end; i++) {
     const x = noisySample[i];
     // "predicted x0" of eq. (12), then thresholded or clipped
     const unclipped = f32(f32(x * denoisedFromSample) + f32(prediction[i] * denoisedFromPrediction));
-    const x0 = f32(Math.min(Math.max(divide ? f32(unclipped / divisor) : unclipped, lower), bound));
+    const x0 = Math.min(Math.max(divide ? f32(unclipped / divisor) : unclipped, lower), upper);
     denoised[i] = x0;
     const eps = f32(f32(x * noiseFromSample) + f32(second[i] * noiseFromSecond));
     // "direction pointing to x_t" and the random term of eq. (12)
-    const prev = f32(f32(x0 * prevFromDenoised) + f32(eps * prevFromNoise));
-    nextSample[i] = freshNoise === null ? prev : f32(prev + f32(freshNoise[i] * sigma));
+    const deterministic = f32(x0 * prevFromDenoised) + f32(eps * prevFromNoise);
+    nextSample[i] = freshNoise === null ? deterministic : f32(deterministic) + f32(freshNoise[i] * sigma);
   }
 }
 
@@ -87,13 +90,14 @@ function updateRange(arrays: DdimUpdateArrays, c: PassCoefficients, rederiveNois
 function updateWithPredictedNoise(arrays: DdimUpdateArrays, c: PassCoefficients, bound: number): void {
   const { noisySample, prediction, freshNoise, denoised, nextSample } = arrays;
   const { denoisedFromSample, denoisedFromPrediction, prevFromDenoised, prevFromNoise, sigma } = c;
-  const lower = -bound;
+  const upper = f32(bound);
+  const lower = -upper;
   const length = noisySample.length;
   for (let i = 0; i < length; i++) {
     const eps = prediction[i];
-    const x0 = f32(Math.min(Math.max(f32(f32(noisySample[i] * denoisedFromSample) + f32(eps * denoisedFromPrediction)), lower), bound));
+    const x0 = Math.min(Math.max(f32(f32(noisySample[i] * denoisedFromSample) + f32(eps * denoisedFromPrediction)), lower), upper);
     denoised[i] = x0;
-    const prev = f32(f32(x0 * prevFromDenoised) + f32(eps * prevFromNoise));
-    nextSample[i] = freshNoise === null ? prev : f32(prev + f32(freshNoise[i] * sigma));
+    const deterministic = f32(x0 * prevFromDenoised) + f32(eps * prevFromNoise);
+    nextSample[i] = freshNoise === null ? deterministic : f32(deterministic) + f32(freshNoise[i] * sigma);
   }
 }
