@@ -25,7 +25,8 @@ async function main() {
       return tf.mul(tf.sub(x, Math.sqrt(a) * mean), Math.sqrt(1 - a) / (a * std * std + 1 - a));
     });
 
-  let { state, timesteps } = scheduler.init(50, [10000], { seed: 0 });
+  const { state: first, timesteps } = scheduler.init(50, [10000], { seed: 0 });
+  let state = first;
   let x = tf.randomNormal([10000], 0, 1, 'float32', 42);
   for (const t of timesteps.dataSync()) {
     const eps = denoiser(x, t);
