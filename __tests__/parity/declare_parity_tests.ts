@@ -8,6 +8,8 @@ import type { ParityFunctions } from './functions';
 import type { PrecisionReport } from './precision_report';
 import { memoryMisses } from './public_call_memory';
 import { REFERENCE_CASES } from './reference_cases';
+import seeded from '../../fixtures/seeded_ddim_eta1.json';
+import bumblebee from '../../fixtures/bumblebee_ddim.json';
 
 /** Runs the checks where the backend lives: in this process, or in a Chromium page. */
 export interface ParityDriver {
@@ -42,5 +44,16 @@ export function declareParityTests({ backend, driver, report }: ParityTestOption
     const { duringSteps, duringNoising, control } = await driver().call('deviceReadBacks');
     expect(control).toBeGreaterThan(0);
     expect({ duringSteps, duringNoising }).toEqual({ duringSteps: 0, duringNoising: 0 });
+  });
+
+  test('seed 0: the same noise and the same eta = 1 run, to the bit, as on every other backend', async () => {
+    const outcome = await driver().call('seededRun');
+    const checkValues = bumblebee.nx_random.key0_normal_first6;
+    outcome.normals.forEach((value, i) => expect(Math.abs(value - checkValues[i])).toBeLessThanOrEqual(2e-6));
+    expect(outcome.normals).toEqual(seeded.normals_key0_6);
+    expect(outcome.nextKey).toEqual(seeded.next_key);
+    expect(outcome.runs[1]).toEqual(outcome.runs[0]);
+    expect(outcome.runs[0]).toEqual(seeded.ddim_eta1_seed0_10_steps.values);
+    expect(outcome.leaked).toBe(0);
   });
 }

@@ -5,7 +5,8 @@
 import { publicCallMemory } from './public_call_memory';
 import { runReferenceCase } from './run_case';
 import { deviceReadBacks } from './read_backs';
+import { seededRun } from './seeded_run';
 
-export const PARITY_FUNCTIONS = { runReferenceCase, publicCallMemory, deviceReadBacks };
+export const PARITY_FUNCTIONS = { runReferenceCase, publicCallMemory, deviceReadBacks, seededRun };
 
 export type ParityFunctions = typeof PARITY_FUNCTIONS;
