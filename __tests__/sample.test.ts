@@ -223,7 +223,7 @@ describe('bad arguments throw before any tensor is made', () => {
     [{ numSteps: 2.5, shape }, RangeError, /numSteps must be an integer >= 1, got 2.5/],
     [{ numSteps: '10', shape }, TypeError, /numSteps must be an integer >= 1, got "10"/],
     [{ numSteps: 1001, shape }, RangeError, /numSteps must be an integer in \[1, 1000\], got 1001/],
-    [{ numSteps: 10 }, TypeError, /sample\(\) needs a shape or an initialSample, got neither/],
+    [{ numSteps: 10 }, TypeError, /sample\(\) needs a shape, an initialSample or an image, got none/],
     [{ numSteps: 10, shape: [2, 0] }, RangeError, /shape\[1\] must be a positive integer, got 0/],
     [{ numSteps: 10, shape: '2x2' }, TypeError, /shape must be a non-empty array of positive integers, got "2x2"/],
     [{ numSteps: 10, shape, seed: 1.5 }, RangeError, /seed must be an integer/],
@@ -231,7 +231,7 @@ describe('bad arguments throw before any tensor is made', () => {
     [{ numSteps: 10, shape, signal: 'stop' }, TypeError, /signal must be an AbortSignal, got "stop"/],
     [{ numSteps: 10, shape, onStep: 5 }, TypeError, /onStep must be a function, got 5/],
     [{ numSteps: 10, shape, initialSample: [1, 2] }, TypeError, /initialSample must be a tf.Tensor, got \[1, 2\]/],
-    [{ numSteps: 10, shape, steps: 10 }, TypeError, /unknown sample\(\) option "steps"; the options are numSteps, shape, initialSample, seed, signal, onStep/],
+    [{ numSteps: 10, shape, steps: 10 }, TypeError, /unknown sample\(\) option "steps"; the options are numSteps, shape, initialSample, image, strength, seed, signal, onStep/],
   ])('%j', async (options, type, message) => {
     const before = tf.memory().numTensors;
     const run = sample(scheduler, dummyDenoiser, options as never);

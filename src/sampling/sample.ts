@@ -10,13 +10,17 @@ export interface SamplingState {
   readonly timesteps: tf.Tensor1D;
   /** The timestep of the next step, on the host. */
   readonly timestep: number | undefined;
+  /** Steps in the run. */
+  readonly numSteps: number;
   dispose(): void;
 }
 
 /** What the loop needs of a scheduler (a DdimScheduler is one). */
 export interface SamplingScheduler<State extends SamplingState> {
-  init(numSteps: number, shape: number[], opts?: { seed?: number | bigint; key?: Uint32Array }): { state: State; timesteps: tf.Tensor1D };
+  init(numSteps: number, shape: number[], opts?: { seed?: number | bigint; key?: Uint32Array; startIndex?: number }): { state: State; timesteps: tf.Tensor1D };
   step(state: State, sample: tf.Tensor, prediction: tf.Tensor): { state: State; sample: tf.Tensor; denoised: tf.Tensor };
+  /** The forward process, for an `image` start (DdimScheduler.addNoise). */
+  addNoise?(original: tf.Tensor, noise: tf.Tensor, timesteps: number[]): tf.Tensor;
 }
 
 /**
@@ -26,6 +30,9 @@ export interface SamplingScheduler<State extends SamplingState> {
  * - With `seed` and no `initialSample` the start is Bumblebee's pipeline:
  *   `{ sample, key } = random.normal(random.key(seed), shape)`, then
  *   `init(numSteps, shape, { key })`, so a seed gives the numbers Bumblebee gives.
+ * - With `image` and `strength` (image to image, as diffusers' img2img pipelines), the run
+ *   starts at index numSteps - floor(numSteps * strength) of the schedule, from
+ *   `addNoise(image, noise, t)` at its first timestep t, the noise drawn as above.
  * - The denoiser gets the sample, the timestep as an int32 scalar sliced from the run's
  *   device-resident timesteps (no upload per step), and `{ index, timestep }` on the host.
  * - Everything the loop makes is disposed when the promise settles, whether it resolves or
@@ -46,19 +53,19 @@ export async function sample<State extends SamplingState>(
   denoiser: Denoiser,
   options: SampleOptions,
 ): Promise<tf.Tensor> {
-  const { numSteps, shape, initialSample, seed, signal, onStep } = checkSampleArguments(scheduler, denoiser, options);
+  const { numSteps, shape, initialSample, imageStart, seed, signal, onStep } = checkSampleArguments(scheduler, denoiser, options);
   throwIfAborted(signal);
 
   // The start: the caller's initialSample (never ours to dispose), or noise we draw and own.
   let current: tf.Tensor;
-  let initOptions: { seed?: number | bigint; key?: Uint32Array };
+  let initOptions: { seed?: number | bigint; key?: Uint32Array; startIndex?: number };
   if (initialSample !== undefined) {
     current = initialSample;
     initOptions = seed === undefined ? {} : { seed };
   } else {
     const start = normal(seed === undefined ? crypto.getRandomValues(new Uint32Array(2)) : keyFromSeed(seed), shape);
     current = start.sample;
-    initOptions = { key: start.key };
+    initOptions = { key: start.key, startIndex: imageStart?.startIndex };
   }
   const disposeCurrent = () => {
     if (current !== initialSample) current.dispose();
@@ -73,9 +80,21 @@ export async function sample<State extends SamplingState>(
     disposeCurrent();
     throw error;
   }
+  if (imageStart !== undefined) {
+    // x_t of the first timestep left, with the drawn noise (DDPM eq. 4).
+    const noise = current;
+    try {
+      current = scheduler.addNoise!(imageStart.image, noise, Array(shape[0]).fill(state.timestep));
+    } catch (error) {
+      state.dispose();
+      throw error;
+    } finally {
+      noise.dispose();
+    }
+  }
 
   try {
-    for (let index = 0; index < numSteps; index++) {
+    for (let index = 0; index < state.numSteps; index++) {
       throwIfAborted(signal);
       const timestep = state.timestep!;
       const timestepTensor = tf.tidy(() => tf.reshape(tf.slice(state.timesteps, [index], [1]), []) as tf.Scalar);

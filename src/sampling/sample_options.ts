@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkInteger, checkShape, show } from '../errors';
+import { checkInteger, checkNumberIn, checkShape, show } from '../errors';
 import { key as keyFromSeed } from '../random';
 
 /** What `onStep` sees after each step; the tensors are valid during the call only. */
@@ -21,6 +21,17 @@ export interface SampleOptions {
   shape?: number[];
   /** The starting noise x_T (float32); never disposed by `sample()`. Default: drawn from `seed`. */
   initialSample?: tf.Tensor;
+  /**
+   * Image to image: start from this clean sample (float32; never disposed by `sample()`)
+   * noised to the timestep `strength` selects, and run only the steps after it. Needs `strength`.
+   */
+  image?: tf.Tensor;
+  /**
+   * How much of the schedule an `image` start runs, 0 < strength <= 1, as diffusers'
+   * img2img pipelines: the last floor(numSteps * strength) steps, from
+   * `addNoise(image, noise, t)` at the first of them. 1 starts from the noisiest timestep.
+   */
+  strength?: number;
   /** Seed of the starting noise (without `initialSample`) and of the scheduler's noise (eta > 0). */
   seed?: number | bigint;
   /** Stops the loop at the next step boundary; `sample()` then rejects with an AbortError. */
@@ -34,12 +45,14 @@ export interface CheckedSampleOptions {
   numSteps: number;
   shape: number[];
   initialSample: tf.Tensor | undefined;
+  /** An image-to-image start: the image and the first step to run. */
+  imageStart: { image: tf.Tensor; startIndex: number } | undefined;
   seed: number | bigint | undefined;
   signal: AbortSignal | undefined;
   onStep: ((info: StepInfo) => void | Promise<void>) | undefined;
 }
 
-const OPTION_NAMES = ['numSteps', 'shape', 'initialSample', 'seed', 'signal', 'onStep'];
+const OPTION_NAMES = ['numSteps', 'shape', 'initialSample', 'image', 'strength', 'seed', 'signal', 'onStep'];
 
 /** Duck-typed, so that a signal from another realm (a worker, a test VM) passes too. */
 function isAbortSignal(value: unknown): value is AbortSignal {
@@ -47,11 +60,40 @@ function isAbortSignal(value: unknown): value is AbortSignal {
   return typeof candidate === 'object' && candidate !== null && typeof candidate.aborted === 'boolean' && typeof candidate.addEventListener === 'function';
 }
 
-function checkInitialSample(value: unknown): tf.Tensor {
-  if (!(value instanceof tf.Tensor)) throw new TypeError(`initialSample must be a tf.Tensor, got ${show(value)}`);
-  if (value.isDisposed) throw new Error('initialSample was disposed before the call');
-  if (value.dtype !== 'float32') throw new TypeError(`initialSample must be a float32 tensor, got dtype ${value.dtype}`);
+function checkStartTensor(name: string, value: unknown): tf.Tensor {
+  if (!(value instanceof tf.Tensor)) throw new TypeError(`${name} must be a tf.Tensor, got ${show(value)}`);
+  if (value.isDisposed) throw new Error(`${name} was disposed before the call`);
+  if (value.dtype !== 'float32') throw new TypeError(`${name} must be a float32 tensor, got dtype ${value.dtype}`);
   return value;
+}
+
+/**
+ * The first step an image-to-image run takes, as diffusers' img2img `get_timesteps`: the
+ * last floor(numSteps * strength) steps run. At least one must.
+ */
+function imageStartIndex(numSteps: number, strength: unknown): number {
+  const checked = checkNumberIn('strength', strength, { min: 0, max: 1, openMin: true });
+  const stepsRun = Math.min(Math.floor(numSteps * checked), numSteps);
+  if (stepsRun < 1) {
+    throw new RangeError(`strength ${checked} with numSteps ${numSteps} runs floor(${numSteps} * ${checked}) = 0 steps; use a strength >= ${1 / numSteps} or more steps`);
+  }
+  return numSteps - stepsRun;
+}
+
+/** The image start of the options, checked: `image` and `strength` go together, without `initialSample`. */
+function checkImageStart(given: SampleOptions, numSteps: number): { image: tf.Tensor; startIndex: number } | undefined {
+  if (given.image === undefined && given.strength === undefined) return undefined;
+  if (given.image === undefined) throw new TypeError(`strength goes with an image to start from, got strength ${show(given.strength)} and no image`);
+  if (given.strength === undefined) throw new TypeError('image needs a strength (0 < strength <= 1): how much of the schedule to run from it');
+  if (given.initialSample !== undefined) throw new TypeError('sample() starts from initialSample (noise) or from image (with strength), not both');
+  return { image: checkStartTensor('image', given.image), startIndex: imageStartIndex(numSteps, given.strength) };
+}
+
+/** An image start noises the image with the scheduler's forward process. */
+function checkNoisingScheduler(scheduler: unknown): void {
+  if (typeof (scheduler as { addNoise?: unknown }).addNoise !== 'function') {
+    throw new TypeError(`image needs a scheduler with addNoise() to noise it (e.g. a DdimScheduler), got ${show(scheduler)}`);
+  }
 }
 
 /** Checks the arguments of `sample()` up front, before any tensor is made. */
@@ -71,19 +113,24 @@ export function checkSampleArguments(scheduler: unknown, denoiser: unknown, opti
   const given = options as SampleOptions;
 
   const numSteps = checkInteger('numSteps', given.numSteps, 1);
-  const initialSample = given.initialSample === undefined ? undefined : checkInitialSample(given.initialSample);
+  const initialSample = given.initialSample === undefined ? undefined : checkStartTensor('initialSample', given.initialSample);
+  const imageStart = checkImageStart(given, numSteps);
+  if (imageStart) checkNoisingScheduler(scheduler);
+  const start = initialSample ?? imageStart?.image;
+  const startName = initialSample ? 'initialSample' : 'image';
   const shape = given.shape === undefined ? undefined : checkShape('shape', given.shape);
-  if (shape === undefined && initialSample === undefined) throw new TypeError('sample() needs a shape or an initialSample, got neither');
-  if (shape !== undefined && initialSample !== undefined && !tf.util.arraysEqual(shape, initialSample.shape)) {
-    throw new RangeError(`shape ${show(shape)} differs from the shape of initialSample ${show(initialSample.shape)}; give one of them, or both equal`);
+  if (shape === undefined && start === undefined) throw new TypeError('sample() needs a shape, an initialSample or an image, got none');
+  if (shape !== undefined && start !== undefined && !tf.util.arraysEqual(shape, start.shape)) {
+    throw new RangeError(`shape ${show(shape)} differs from the shape of ${startName} ${show(start.shape)}; give one of them, or both equal`);
   }
   if (given.seed !== undefined) keyFromSeed(given.seed); // throws on a seed that is not an integer of 64 bits
   if (given.signal !== undefined && !isAbortSignal(given.signal)) throw new TypeError(`signal must be an AbortSignal, got ${show(given.signal)}`);
   if (given.onStep !== undefined && typeof given.onStep !== 'function') throw new TypeError(`onStep must be a function, got ${show(given.onStep)}`);
   return {
     numSteps,
-    shape: shape ?? initialSample!.shape.slice(),
+    shape: shape ?? start!.shape.slice(),
     initialSample,
+    imageStart,
     seed: given.seed,
     signal: given.signal,
     onStep: given.onStep,
