@@ -6,7 +6,7 @@
  * `random.normal(key, shape)` that a step with eta > 0 makes. They are timed in the same
  * rounds as the cpu backend's step (see `benchSteps`).
  */
-import { key, normal } from '../src';
+import { random } from '../src';
 import type { DdimUpdateAttrs } from '../src/kernels/ddim_update_kernel';
 import { ddimUpdatePass } from '../src/kernels/ddim_update_pass';
 import type { StepSetup } from './step_bench';
@@ -47,7 +47,7 @@ export function hostVariants(setup: StepSetup): Record<string, Timed> {
   // The update reads 3 arrays and writes 2; copying 2.5 arrays reads and writes as many bytes.
   const copySource = new Float32Array(x.length * 2.5);
   const copyTarget = new Float32Array(x.length * 2.5);
-  const prngKey = key(0);
+  const prngKey = random.key(0);
   return {
     scalarPass: (n) => {
       for (let i = 0; i < n; i++) scalarPass(x, p, z, denoised, next, attrs);
@@ -67,7 +67,7 @@ export function hostVariants(setup: StepSetup): Record<string, Timed> {
       for (let i = 0; i < n; i++) copyTarget.set(copySource);
     },
     noiseDraw: (n) => {
-      for (let i = 0; i < n; i++) normal(prngKey, setup.shape).sample.dispose();
+      for (let i = 0; i < n; i++) random.normal(prngKey, setup.shape).sample.dispose();
     },
   };
 }
