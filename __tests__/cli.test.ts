@@ -111,6 +111,12 @@ describe('bad arguments: exit code 2, one line on stderr naming the argument, no
     expect(stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^tfjs-ddim: error: .*plain-file/)]);
   });
 
+  test.concurrent('an output folder under /proc (where Node\'s recursive mkdir never returns): exit code 1 at once', async () => {
+    const { code, stderr } = await spawnCli(['sample', '--out', '/proc/no-such-folder/x.png']);
+    expect(code).toBe(1);
+    expect(stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^tfjs-ddim: error: .*\/proc\/no-such-folder/)]);
+  });
+
   test('--help goes to stdout with exit code 0', async () => {
     const { code, stdout } = await runCliInProcess(['sample', '--help']);
     expect(code).toBe(0);

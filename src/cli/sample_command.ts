@@ -1,10 +1,11 @@
 /** `tfjs-ddim sample`: sample a data set with its exact denoiser, write the PNG and the samples, report. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DdimScheduler } from '../index';
 import { useBackend } from './backend';
 import type { SampleFlags } from './cli_options';
 import { CLI_DATASETS } from './datasets';
+import { makeOutputDirectory } from './output_directory';
 import { progressBar } from './progress';
 import { runSampling } from './run_sampling';
 
@@ -29,7 +30,7 @@ export async function sampleCommand(flags: SampleFlags): Promise<void> {
   const pngFile = resolve(flags.out ?? `out/${flags.dataset}.png`);
   const samplesFile = pngFile.replace(/\.png$/i, '.samples.json');
 
-  mkdirSync(dirname(pngFile), { recursive: true }); // before sampling: a bad path fails at once
+  makeOutputDirectory(dirname(pngFile)); // before sampling: a bad path fails at once
   await useBackend(flags.backend);
   const scheduler = new DdimScheduler({ ...dataset.schedulerOptions, eta: flags.eta });
   const chunks = Math.ceil(count / batch);
