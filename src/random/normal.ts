@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkInteger, checkShape, show } from '../errors';
 import { erfinv32 } from './erfinv';
 import { checkKey, split } from './key';
+import { normalValuesSimd } from './normal_simd';
 import { threefryIota } from './threefry';
 import { uniformFromBits } from './uniform';
 
@@ -24,24 +25,33 @@ const SQRT2 = f32(Math.SQRT2);
  */
 const MAX_SIZE = 2 ** 32 - 2;
 
+/** The standard normal of 32 threefry bits: sqrt(2) * erfinv(u), u uniform in [nextafter(-1, 0), 1). */
+export function normalFromBits(bits: number): number {
+  return f32(SQRT2 * erfinv32(uniformFromBits(bits, LOWEST_UNIFORM, 1)));
+}
+
+/** `normalValues` in JavaScript, where the WebAssembly kernel cannot run (or is switched off). */
+function normalValuesJs(key: Uint32Array, size: number): Float32Array {
+  const bits = threefryIota(key, size);
+  // Each value replaces its own bits, read first, in the same buffer.
+  const values = new Float32Array(bits.buffer);
+  for (let i = 0; i < size; i++) values[i] = normalFromBits(bits[i]);
+  return values;
+}
+
 /**
  * `size` standard normals drawn with `key` itself, not split: the values of
  * `jax.random.normal(key, (size,), float32)` and `Nx.Random.normal_split(key, 0, 1, shape: {size})`.
  * Host-side, no tensors (for kernels that upload the noise themselves): u = uniform in
  * [nextafter(-1, 0), 1) from threefry bits, then sqrt(2) * erfinv(u), all in float32. u never
- * reaches ±1, so every value is finite: the extreme bits give -5.42 and 5.23.
+ * reaches ±1, so every value is finite: the extreme bits give -5.42 and 5.23. Computed by a
+ * WebAssembly SIMD kernel where the engine runs it (normal_simd.ts), in JavaScript otherwise:
+ * the same bits either way.
  */
 export function normalValues(key: Uint32Array, size: number): Float32Array {
   checkKey('key', key);
   checkInteger('size', size, 0, MAX_SIZE);
-  const bits = threefryIota(key, size);
-  // Each value replaces its own bits, read first, in the same buffer.
-  const values = new Float32Array(bits.buffer);
-  for (let i = 0; i < size; i++) {
-    const uniform = uniformFromBits(bits[i], LOWEST_UNIFORM, 1);
-    values[i] = f32(SQRT2 * erfinv32(uniform));
-  }
-  return values;
+  return normalValuesSimd(key, size) ?? normalValuesJs(key, size);
 }
 
 /** Checks a shape for `normal`; the empty shape [] (a scalar) is allowed. Returns a copy. */
