@@ -3,12 +3,14 @@
  * coefficients: the update as one scalar JavaScript pass over typed arrays (in place, and as a
  * step that fills new arrays from the previous step's), the cpu kernel's float32 pass, the
  * copy of as many bytes as the update moves (memcpy), and the host-side noise draw
- * `random.normal(key, shape)` that a step with eta > 0 makes. They are timed in the same
- * rounds as the cpu backend's step (see `benchSteps`).
+ * `random.normal(key, shape)` that a step with eta > 0 makes, by its WebAssembly SIMD kernel and
+ * in JavaScript (the fallback, same bits). They are timed in the same rounds as the cpu
+ * backend's step (see `benchSteps`).
  */
 import { random } from '../src';
 import type { DdimUpdateAttrs } from '../src/kernels/ddim_update_kernel';
 import { ddimUpdatePass } from '../src/kernels/ddim_update_pass';
+import { simdNormals } from '../src/random/normal_simd';
 import type { StepSetup } from './step_bench';
 import type { Timed } from './timing';
 
@@ -37,7 +39,8 @@ function scalarPass(x: Float32Array, p: Float32Array, z: Float32Array, denoised:
 /**
  * The host variants (inputs read from the setup's tensors): scalarPass, into the same arrays
  * each time; scalarStep, chained as steps are (x_{t-1} becomes the next x) into new arrays, as
- * a tfjs step must since tensors are immutable; kernelPass (in place), copy, noiseDraw.
+ * a tfjs step must since tensors are immutable; kernelPass (in place), copy; noiseDraw (the
+ * WebAssembly kernel) and noiseDrawJs (the JavaScript fallback).
  */
 export function hostVariants(setup: StepSetup): Record<string, Timed> {
   const [x, p, z] = [setup.sample, setup.prediction, setup.noise].map((tensor) => tensor.dataSync() as Float32Array);
@@ -68,6 +71,14 @@ export function hostVariants(setup: StepSetup): Record<string, Timed> {
     },
     noiseDraw: (n) => {
       for (let i = 0; i < n; i++) random.normal(prngKey, setup.shape).sample.dispose();
+    },
+    noiseDrawJs: (n) => {
+      simdNormals.enabled = false;
+      try {
+        for (let i = 0; i < n; i++) random.normal(prngKey, setup.shape).sample.dispose();
+      } finally {
+        simdNormals.enabled = true;
+      }
     },
   };
 }

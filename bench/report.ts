@@ -10,7 +10,9 @@ export interface HostFigures {
   readonly scalarStepUs: number;
   readonly kernelPassUs: number;
   readonly copyUs: number;
+  /** random.normal at the shape: the WebAssembly kernel, and the JavaScript fallback. */
   readonly noiseDrawUs: number;
+  readonly noiseDrawJsUs: number;
 }
 
 export function hostFiguresOf(cpuSteps: StepFigures[]): HostFigures[] {
@@ -21,6 +23,7 @@ export function hostFiguresOf(cpuSteps: StepFigures[]): HostFigures[] {
     kernelPassUs: step.extraUs.kernelPass,
     copyUs: step.extraUs.copy,
     noiseDrawUs: step.extraUs.noiseDraw,
+    noiseDrawJsUs: step.extraUs.noiseDrawJs,
   }));
 }
 
@@ -51,6 +54,9 @@ export interface Row {
   /** stepUs / copyUs: distance to the memory limit. */
   readonly stepOverCopy: number;
   readonly noiseDrawUs: number;
+  /** noiseDrawUs / stepUs: what drawing z costs beside the step. */
+  readonly noiseDrawOverStep: number;
+  readonly noiseDrawJsUs: number;
   readonly stepPrograms: number | null;
   readonly chainPrograms: number | null;
 }
@@ -88,6 +94,8 @@ export function rowsOf(host: HostFigures[], backends: Array<BackendFigures | Bro
       copyUs: figures.copyUs[i],
       stepOverCopy: step.stepUs / figures.copyUs[i],
       noiseDrawUs: host[i].noiseDrawUs,
+      noiseDrawOverStep: host[i].noiseDrawUs / step.stepUs,
+      noiseDrawJsUs: host[i].noiseDrawJsUs,
       stepPrograms: step.stepPrograms,
       chainPrograms: step.chainPrograms,
     })),
@@ -95,6 +103,9 @@ export function rowsOf(host: HostFigures[], backends: Array<BackendFigures | Bro
 }
 
 const GOAL_SHAPE = '16x4x64x64';
+
+/** The noise draw at GOAL_SHAPE should cost less than the cpu step (4.4 ms here). */
+const NOISE_DRAW_GOAL_MS = 3;
 
 export function goalsOf(rows: Row[], memory: MemoryFigures[]): Goal[] {
   const goals: Goal[] = [];
@@ -106,6 +117,15 @@ export function goalsOf(rows: Row[], memory: MemoryFigures[]): Goal[] {
       met: cpu.stepOverScalarStep <= 1.5,
     });
     goals.push({ goal: `cpu ${GOAL_SHAPE}: step >= 3x faster than the op chain`, measured: `${cpu.chainOverStep.toFixed(2)}x`, met: cpu.chainOverStep >= 3 });
+  }
+  const drawRows = rows.filter((row) => row.shape === GOAL_SHAPE);
+  if (drawRows.length > 0) {
+    const { noiseDrawUs, noiseDrawJsUs } = drawRows[0];
+    goals.push({
+      goal: `noise draw ${GOAL_SHAPE} (random.normal, eta > 0): <= ${NOISE_DRAW_GOAL_MS} ms`,
+      measured: `${(noiseDrawUs / 1000).toFixed(2)} ms (JS: ${(noiseDrawJsUs / 1000).toFixed(1)} ms); draw/step ${drawRows.map((row) => `${row.backend} ${row.noiseDrawOverStep.toFixed(2)}x`).join(', ')}`,
+      met: noiseDrawUs <= NOISE_DRAW_GOAL_MS * 1000,
+    });
   }
   for (const backend of ['webgl', 'webgpu']) {
     const gpuRows = rows.filter((row) => row.backend === backend);
@@ -147,7 +167,7 @@ const programs = (row: Row) => (row.stepPrograms === null ? '-' : `${row.stepPro
 
 export function formatReport(report: BenchReport): string {
   const steps = table(
-    ['backend', 'shape', 'step us', 'chain us', 'chain/step', 'JS step us', 'step/JS step', 'JS pass us', 'step/JS pass', 'kernel pass us', 'bytes/step', 'copy us', 'step/copy', 'noise draw us', 'programs step/chain'],
+    ['backend', 'shape', 'step us', 'chain us', 'chain/step', 'JS step us', 'step/JS step', 'JS pass us', 'step/JS pass', 'kernel pass us', 'bytes/step', 'copy us', 'step/copy', 'noise draw us', 'draw/step', 'JS draw us', 'programs step/chain'],
     report.rows.map((row) => [
       row.backend + (row.fusedKernel ? '' : ' (no fused)'),
       row.shape,
@@ -163,6 +183,8 @@ export function formatReport(report: BenchReport): string {
       us(row.copyUs),
       ratio(row.stepOverCopy),
       us(row.noiseDrawUs),
+      ratio(row.noiseDrawOverStep),
+      us(row.noiseDrawJsUs),
       programs(row),
     ]),
   );
