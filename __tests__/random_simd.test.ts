@@ -64,6 +64,31 @@ test('all 2^23 uniforms: the kernel gives the JavaScript normals bit for bit', (
   expect(mismatches).toEqual([]);
 });
 
+test('every float64 log1p of a draw is >= 64 ulps from a float32 rounding boundary, so engines agree', () => {
+  // Math.log1p is fdlibm's in V8 and SpiderMonkey (< 1 ulp), the platform libm's in JavaScriptCore;
+  // with this margin any log1p within 63 ulps rounds to the same float32 w, so the JavaScript
+  // draw gives these bits on every engine too. The kernel leaves log1p(-f32(u^2)) in its scratch.
+  const kernel = normalSimdKernel()!;
+  const words = new Uint32Array(kernel.memory.buffer, 0, 2 * CHUNK_BLOCKS);
+  const logarithms = new Float64Array(kernel.memory.buffer, SCRATCH_ADDRESS, words.length);
+  // The high words of the logarithms (little-endian), for their exponents.
+  const highWords = new Uint32Array(kernel.memory.buffer, SCRATCH_ADDRESS, 2 * words.length);
+  const f32 = Math.fround;
+  const close: number[] = [];
+  for (let first = 0; first < 2 ** 23; first += words.length) {
+    for (let i = 0; i < words.length; i++) words[i] = (first + i) << 9;
+    kernel.normals(0, words.length, SCRATCH_ADDRESS);
+    for (let i = 0; i < words.length; i++) {
+      const logarithm = logarithms[i];
+      // 64 ulps (an ulp is 2^(exponent - 52)); rounding is monotonic, so both ends suffice.
+      const margin = 64 * 2 ** (((highWords[2 * i + 1] >>> 20) & 0x7ff) - 1023 - 52);
+      const rounded = f32(logarithm);
+      if ((f32(logarithm - margin) !== rounded || f32(logarithm + margin) !== rounded) && close.length < 10) close.push(first + i);
+    }
+  }
+  expect(close).toEqual([]);
+});
+
 describe('whole draws: the kernel and JavaScript give the same bits', () => {
   const keys: Array<[string, Uint32Array]> = [
     ['key(0)', key(0)],
