@@ -4,6 +4,7 @@
  * float32, so that it rounds where the chain rounds.
  */
 import type * as tf from '@tensorflow/tfjs-core';
+import type { DdimUpdateCoefficients } from '../schedulers/ddim_update';
 
 /** The name the kernel is registered under with `tf.registerKernel`, for each backend that has one. */
 export const DDIM_UPDATE_KERNEL = 'DiffusionSchedulersDdimUpdate';
@@ -24,21 +25,12 @@ export interface DdimUpdateKernelInputs {
  * The kernel's attributes: the step's coefficients (host float64 numbers; a kernel rounds them
  * to float32, as the chain's scalar tensors do) and the flags.
  */
-export interface DdimUpdateAttrs {
-  readonly denoisedFromSample: number;
-  readonly denoisedFromPrediction: number;
-  readonly noiseFromSample: number;
-  readonly noiseFromPrediction: number;
-  readonly rederivedNoiseFromSample: number;
-  readonly rederivedNoiseFromDenoised: number;
-  readonly prevFromDenoised: number;
-  readonly prevFromNoise: number;
-  readonly sigma: number;
+export type DdimUpdateAttrs = DdimUpdateCoefficients & {
   /** Clip x0 to [-clipRange, clipRange]; Infinity: no clipping. Ignored when thresholds are given. */
   readonly clipRange: number;
   /** eps from x and the clipped x0 (GLIDE) instead of from x and p. */
   readonly rederiveNoise: boolean;
-}
+};
 
 /**
  * The weights of eps = noiseWeightOfSample * x + noiseWeightOfSecond * y, where y is x0 when the

@@ -10,7 +10,7 @@
  * JavaScript pass over the wasm heap (bench/README.md has the figures).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { DdimUpdateCoefficients, DdimUpdateFlags, DdimUpdateInputs, DdimUpdateResult } from '../schedulers/ddim_update';
+import { DDIM_UPDATE_COEFFICIENTS, type DdimUpdateCoefficients, type DdimUpdateFlags, type DdimUpdateInputs, type DdimUpdateResult } from '../schedulers/ddim_update';
 import { ddimUpdateCpu, isCpuBackend } from './cpu';
 import { DDIM_UPDATE_KERNEL, type DdimUpdateAttrs } from './ddim_update_kernel';
 import { ddimUpdateWebgl, isWebglBackend } from './webgl';
@@ -72,19 +72,9 @@ export function fusedDdimUpdate(inputs: DdimUpdateInputs, coefficients: DdimUpda
     if (noise !== null && coefficients.sigma > 0) kernelInputs.freshNoise = noise;
     // [batch, 1, ..., 1]: broadcastable against the sample (the GPU kernels rely on it).
     if (threshold !== null) kernelInputs.thresholds = tf.reshape(threshold, [threshold.size, ...sample.shape.slice(1).map(() => 1)]);
-    const attrs: DdimUpdateAttrs = {
-      denoisedFromSample: coefficients.denoisedFromSample,
-      denoisedFromPrediction: coefficients.denoisedFromPrediction,
-      noiseFromSample: coefficients.noiseFromSample,
-      noiseFromPrediction: coefficients.noiseFromPrediction,
-      rederivedNoiseFromSample: coefficients.rederivedNoiseFromSample,
-      rederivedNoiseFromDenoised: coefficients.rederivedNoiseFromDenoised,
-      prevFromDenoised: coefficients.prevFromDenoised,
-      prevFromNoise: coefficients.prevFromNoise,
-      sigma: coefficients.sigma,
-      clipRange: flags.clipRange ?? Infinity,
-      rederiveNoise: flags.rederiveNoise,
-    };
+    // Only the update's coefficients: a step's record carries more (timesteps, alpha-bars).
+    const picked = Object.fromEntries(DDIM_UPDATE_COEFFICIENTS.map((name) => [name, coefficients[name]])) as DdimUpdateCoefficients;
+    const attrs: DdimUpdateAttrs = { ...picked, clipRange: flags.clipRange ?? Infinity, rederiveNoise: flags.rederiveNoise };
     const [denoised, nextSample] = tf.engine().runKernel(DDIM_UPDATE_KERNEL, kernelInputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
     return { sample: nextSample, denoised };
   });

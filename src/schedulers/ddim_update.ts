@@ -24,19 +24,20 @@ export interface DdimUpdateFlags {
   readonly rederiveNoise: boolean;
 }
 
-/** The coefficients an update reads (a step's `DdimStepCoefficients` has them all). */
-export type DdimUpdateCoefficients = Pick<
-  DdimStepCoefficients,
-  | 'denoisedFromSample'
-  | 'denoisedFromPrediction'
-  | 'noiseFromSample'
-  | 'noiseFromPrediction'
-  | 'rederivedNoiseFromSample'
-  | 'rederivedNoiseFromDenoised'
-  | 'prevFromDenoised'
-  | 'prevFromNoise'
-  | 'sigma'
->;
+/** The coefficients an update reads, by name (a step's `DdimStepCoefficients` has them all). */
+export const DDIM_UPDATE_COEFFICIENTS = [
+  'denoisedFromSample',
+  'denoisedFromPrediction',
+  'noiseFromSample',
+  'noiseFromPrediction',
+  'rederivedNoiseFromSample',
+  'rederivedNoiseFromDenoised',
+  'prevFromDenoised',
+  'prevFromNoise',
+  'sigma',
+] as const;
+
+export type DdimUpdateCoefficients = Pick<DdimStepCoefficients, (typeof DDIM_UPDATE_COEFFICIENTS)[number]>;
 
 export interface DdimUpdateResult {
   /** x_{t-1}. */
