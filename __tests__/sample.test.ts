@@ -1,28 +1,12 @@
 // The sample() loop: the same numbers as a hand-written loop, the denoiser's arguments, onStep,
 // abort, and no leak on any path (success: +1 tensor, failure: +0).
 import * as tf from '@tensorflow/tfjs-core';
-import { DdimScheduler, random, ringDenoiser, sample, type Denoiser, type SampleOptions } from 'tfjs-diffusion-schedulers';
+import { DdimScheduler, ringDenoiser, sample, type Denoiser, type SampleOptions } from 'tfjs-diffusion-schedulers';
 import { NODE_BACKENDS, useBackend } from './helpers/backends';
+import { handLoop } from './helpers/hand_loop';
 
 /** A denoiser whose prediction depends on the sample and the timestep: sample * t / (t + 1). */
 const dummyDenoiser: Denoiser = (x, _timestep, { timestep }) => tf.mul(x, timestep / (timestep + 1));
-
-/** The loop by hand, as Bumblebee's pipeline runs it. */
-function handLoop(scheduler: DdimScheduler, numSteps: number, shape: number[], seed: number): tf.Tensor {
-  const start = random.normal(random.key(seed), shape);
-  const { state: first, timesteps } = scheduler.init(numSteps, shape, { key: start.key });
-  let state = first;
-  let x = start.sample;
-  for (const t of timesteps.dataSync()) {
-    const prediction = tf.mul(x, t / (t + 1));
-    const out = scheduler.step(state, x, prediction);
-    tf.dispose([x, prediction, out.denoised]);
-    ({ state, sample: x } = out);
-  }
-  state.dispose();
-  timesteps.dispose();
-  return x;
-}
 
 /** Runs `run` and checks the tensor count it leaves: `made` more than before. */
 async function expectTensorsLeft<T>(made: number, run: () => Promise<T>): Promise<T> {

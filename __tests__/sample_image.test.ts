@@ -1,29 +1,11 @@
 // Image to image in sample(): `image` + `strength` start from addNoise(image) at the timestep
 // strength selects (diffusers' img2img get_timesteps), then run the steps after it.
 import * as tf from '@tensorflow/tfjs-core';
-import { DdimInverseScheduler, DdimScheduler, glyphImages, glyphsDenoiser, random, sample, type Denoiser, type StepInfo } from 'tfjs-diffusion-schedulers';
+import { DdimInverseScheduler, DdimScheduler, glyphImages, glyphsDenoiser, sample, type Denoiser, type StepInfo } from 'tfjs-diffusion-schedulers';
 import { NODE_BACKENDS, useBackend } from './helpers/backends';
+import { handLoop } from './helpers/hand_loop';
 
 const dummyDenoiser: Denoiser = (x, _timestep, { timestep }) => tf.mul(x, timestep / (timestep + 1));
-
-/** The img2img loop by hand: noise from the seed, init from startIndex with the returned key, addNoise at the first timestep. */
-function handImageLoop(scheduler: DdimScheduler, numSteps: number, image: tf.Tensor, startIndex: number, seed: number): tf.Tensor {
-  const start = random.normal(random.key(seed), image.shape);
-  const { state: first, timesteps } = scheduler.init(numSteps, image.shape, { key: start.key, startIndex });
-  const steps = Array.from(timesteps.dataSync());
-  let state = first;
-  let x = scheduler.addNoise(image, start.sample, Array(image.shape[0]).fill(steps[0]));
-  start.sample.dispose();
-  for (const t of steps) {
-    const prediction = tf.mul(x, t / (t + 1));
-    const out = scheduler.step(state, x, prediction);
-    tf.dispose([x, prediction, out.denoised]);
-    ({ state, sample: x } = out);
-  }
-  state.dispose();
-  timesteps.dispose();
-  return x;
-}
 
 describe.each(NODE_BACKENDS)('on %s', (backend) => {
   beforeAll(() => useBackend(backend));
@@ -35,7 +17,7 @@ describe.each(NODE_BACKENDS)('on %s', (backend) => {
   ])('strength %p runs from index %p: the hand-written loop, bit for bit, at timesteps %j', async (strength, startIndex, expectedTimesteps) => {
     const scheduler = new DdimScheduler({ eta: 0.5 });
     const image = tf.randomUniform([2, 3, 4], -1, 1, 'float32', 5);
-    const expected = handImageLoop(scheduler, 10, image, startIndex, 7);
+    const expected = handLoop(scheduler, 10, image.shape, 7, { image, startIndex });
     const seen: number[] = [];
     const indices: number[] = [];
     const before = tf.memory().numTensors;
