@@ -1,7 +1,7 @@
 // diffusers scheduler_config.json <-> options: the real Stable Diffusion configs, loadScheduler's
 // choice of class and warnings, the key mapping both ways, and every bad value naming its key.
 import * as tf from '@tensorflow/tfjs-core';
-import { DdimInverseScheduler, DdimScheduler, loadScheduler } from 'tfjs-diffusion-schedulers';
+import { DdimInverseScheduler, DdimScheduler, loadScheduler, type Scheduler } from 'tfjs-diffusion-schedulers';
 import sd15 from '../fixtures/sd15_scheduler_config.json';
 import sd21 from '../fixtures/sd21_scheduler_config.json';
 import { useBackend } from './helpers/backends';
@@ -16,7 +16,7 @@ const DDIM_SCHEDULER_KEYS = [
 /** DDIMInverseScheduler.__init__ (scheduling_ddim_inverse.py) has no thresholding parameters. */
 const DDIM_INVERSE_SCHEDULER_KEYS = DDIM_SCHEDULER_KEYS.filter((key) => !['thresholding', 'dynamic_thresholding_ratio', 'sample_max_value'].includes(key));
 
-function timestepsOf(scheduler: DdimScheduler | DdimInverseScheduler, numSteps: number): number[] {
+function timestepsOf(scheduler: Scheduler, numSteps: number): number[] {
   const { state, timesteps } = scheduler.init(numSteps, [1]);
   const values = Array.from(timesteps.dataSync());
   timesteps.dispose();
@@ -64,19 +64,19 @@ describe('Stable Diffusion configs', () => {
     const scheduler = loadScheduler(JSON.stringify(sd21));
     expect(scheduler).toBeInstanceOf(DdimScheduler);
     expect(warn).not.toHaveBeenCalled();
-    expect(scheduler.options.predictionType).toBe('angular_velocity');
+    expect((scheduler as DdimScheduler).options.predictionType).toBe('angular_velocity');
     expect(scheduler.options).toEqual(DdimScheduler.fromDiffusersConfig(sd15, { predictionType: 'angular_velocity' }).options);
   });
 
   test("their alpha-bars end where arXiv 2305.08891 says Stable Diffusion's do: sqrt(alpha-bar_999) = 0.068265", () => {
-    const alphaBars = loadScheduler(sd21).alphaBars;
+    const alphaBars = (loadScheduler(sd21) as DdimScheduler).alphaBars;
     expect(alphaBars[0]).toBe(Math.fround(1 - Math.fround(0.00085)));
     expect(Math.abs(Math.sqrt(alphaBars[999]) - 0.068265)).toBeLessThan(1e-6);
   });
 
   test('overrides go on top: 2.1 with zero-SNR and trailing spacing', () => {
     const scheduler = loadScheduler(sd21, { rescaleBetasZeroSnr: true, timestepSpacing: 'trailing' });
-    expect(scheduler.alphaBars[999]).toBe(0);
+    expect((scheduler as DdimScheduler).alphaBars[999]).toBe(0);
     expect(timestepsOf(scheduler, 4)).toEqual([999, 749, 499, 249]);
   });
 });
@@ -100,7 +100,7 @@ describe('loadScheduler picks the class', () => {
   });
 
   test.each([
-    [{ ...sd15, _class_name: 'FlowMatchEulerDiscreteScheduler' }, RangeError, /config._class_name must name a diffusers scheduler of the DDIM family \(DDIMScheduler, DDIMInverseScheduler, DDPMScheduler, .*\), got "FlowMatchEulerDiscreteScheduler"/],
+    [{ ...sd15, _class_name: 'FlowMatchEulerDiscreteScheduler' }, RangeError, /config._class_name must name a diffusers scheduler we have or one of its family \(DDIMScheduler, DDIMInverseScheduler, .*DDPMScheduler, .*\), got "FlowMatchEulerDiscreteScheduler"/],
     [{ beta_start: 0.001 }, TypeError, /config._class_name must name .* got undefined/],
     [{ _class_name: 7 }, TypeError, /got 7/],
   ])('rejects the class of %j', (config, type, message) => {

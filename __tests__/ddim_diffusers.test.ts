@@ -3,7 +3,7 @@
 // scheduler loaded through fromDiffusersConfig from the test's own config.
 import * as tf from '@tensorflow/tfjs-core';
 import { DdimInverseScheduler, DdimScheduler } from 'tfjs-diffusion-schedulers';
-import { ddimStepCoefficients } from '../src/schedulers/ddim_coefficients';
+import { ddimStepCoefficients } from '../src/schedulers/ddim/coefficients';
 import reference from '../fixtures/diffusers_ddim.json';
 import { NODE_BACKENDS, useBackend } from './helpers/backends';
 import { dummyNoiseDeter, dummySampleDeter, runDummyLoop, type NoisyStart } from './helpers/harness';

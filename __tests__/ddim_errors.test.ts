@@ -82,7 +82,8 @@ describe('init', () => {
   });
 
   test('seed and key', () => {
-    expect(() => scheduler.init(10, [2], { seed: 1, key: random.key(1) })).toThrow(/init takes a seed or a key, not both/);
+    expect(() => scheduler.init(10, [2], { seed: 1, key: random.key(1) })).toThrow(/init takes one of seed, key and generator, got seed and key/);
+    expect(() => scheduler.init(10, [2], { generator: { randn: () => null } } as never)).toThrow(/generator must be a generator from random.torchGenerator\(seed\), got an object/);
     expect(() => scheduler.init(10, [2], { key: [0, 1] as never })).toThrow(/key must be a Uint32Array of 2 words \(from random.key\), got \[0, 1\]/);
     expect(() => scheduler.init(10, [2], { seed: 1.5 })).toThrow(/seed/);
     expect(() => scheduler.init(10, [2], { sed: 1 } as never)).toThrow(/unknown init option "sed"; the options are seed, key/);
@@ -138,7 +139,7 @@ describe('step', () => {
   test('past the last timestep', () => {
     const { state, timesteps } = scheduler.init(1, shape);
     const out = scheduler.step(state, sample, prediction);
-    expectRejected(() => scheduler.step(out.state, sample, prediction), /step was called past the last timestep: the run has 1 steps and all were taken \(state.iteration = 1\)/);
+    expectRejected(() => scheduler.step(out.state, sample, prediction), /step was called past the last timestep: the run has 1 steps and all were taken \(state.index = 1\)/);
     tf.dispose([out.sample, out.denoised, timesteps]);
     state.dispose();
   });
@@ -147,14 +148,14 @@ describe('step', () => {
     const { state, timesteps } = scheduler.init(5, shape);
     const wide = tf.zeros([2, 4]);
     const ints = tf.zeros(shape, 'int32');
-    expectRejected(() => scheduler.step(state, sample, wide), /prediction has shape \[2, 4\], which differs from the shape of sample \[2, 3\]/);
+    expectRejected(() => scheduler.step(state, sample, wide), /modelOutput has shape \[2, 4\], which differs from the shape of sample \[2, 3\]/);
     expectRejected(() => scheduler.step(state, wide, wide), /sample has shape \[2, 4\], which differs from the sampleShape given to init \[2, 3\]/);
-    expectRejected(() => scheduler.step(state, sample, ints), /prediction must be a float32 tensor, got dtype int32/);
-    expectRejected(() => scheduler.step(state, sample, [1, 2] as never), /prediction must be a tf.Tensor, got \[1, 2\]/);
+    expectRejected(() => scheduler.step(state, sample, ints), /modelOutput must be a float32 tensor, got dtype int32/);
+    expectRejected(() => scheduler.step(state, sample, [1, 2] as never), /modelOutput must be a tf.Tensor, got \[1, 2\]/);
     expectRejected(() => scheduler.step(state, sample, prediction, { noise: wide }), /opts.noise has shape \[2, 4\], which differs from the shape of sample \[2, 3\]/);
     // the state is untouched by the rejected calls
     const out = scheduler.step(state, sample, prediction);
-    expect(out.state.iteration).toBe(1);
+    expect(out.state.index).toBe(1);
     tf.dispose([wide, ints, out.sample, out.denoised, timesteps]);
     state.dispose();
   });
@@ -163,7 +164,7 @@ describe('step', () => {
     const { state, timesteps } = scheduler.init(5, shape);
     const gone = tf.zeros(shape);
     gone.dispose();
-    expectRejected(() => scheduler.step(state, sample, gone), /prediction was disposed before the call/);
+    expectRejected(() => scheduler.step(state, sample, gone), /modelOutput was disposed before the call/);
     timesteps.dispose();
     state.dispose();
   });
@@ -171,7 +172,7 @@ describe('step', () => {
   test('a disposed state, and a state of another scheduler', () => {
     const { state, timesteps } = scheduler.init(5, shape);
     expectRejected(() => new DdimScheduler().step(state, sample, prediction), /state belongs to another scheduler/);
-    expectRejected(() => scheduler.step({} as never, sample, prediction), /state must be a DdimState from init\(\), got an object/);
+    expectRejected(() => scheduler.step({} as never, sample, prediction), /state must be the state init\(\) or step\(\) returned, got an object/);
     state.dispose();
     expectRejected(() => scheduler.step(state, sample, prediction), /state was disposed: state.dispose\(\) ended its run/);
     timesteps.dispose();

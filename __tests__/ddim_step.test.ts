@@ -64,14 +64,14 @@ describe('the PRNG key through a run', () => {
   function keysOfRun(options: DdimOptions, numSteps: number) {
     const scheduler = new DdimScheduler(options);
     const { state: first, timesteps } = scheduler.init(numSteps, [3], { seed: 0 });
-    const keys = [Array.from(first.key)];
+    const keys = [Array.from(first.key!)];
     let state = first;
     const x = tf.zeros([3]);
     for (let i = 0; i < numSteps; i++) {
       const out = scheduler.step(state, x, x);
       tf.dispose([out.sample, out.denoised]);
       state = out.state;
-      keys.push(Array.from(state.key));
+      keys.push(Array.from(state.key!));
     }
     tf.dispose([x, timesteps]);
     state.dispose();
@@ -87,8 +87,8 @@ describe('the PRNG key through a run', () => {
 
   test('state.key is a copy: changing it changes nothing', () => {
     const { state, timesteps } = new DdimScheduler({ eta: 1 }).init(2, [1], { seed: 5 });
-    state.key[0] = 123;
-    expect(Array.from(state.key)).toEqual(Array.from(random.key(5)));
+    state.key![0] = 123;
+    expect(Array.from(state.key!)).toEqual(Array.from(random.key(5)));
     timesteps.dispose();
     state.dispose();
   });
@@ -101,10 +101,13 @@ describe('the PRNG key through a run', () => {
     const prediction = tf.randomNormal(shape, 0, 1, 'float32', 3);
     const drawn = scheduler.step(state, sample, prediction);
     const { sample: noise, key } = random.normal(random.key(0), shape);
-    const injected = scheduler.step(state, sample, prediction, { noise });
-    expect(Array.from(drawn.state.key)).toEqual(Array.from(key));
+    const again = scheduler.init(10, shape, { seed: 0 });
+    const injected = scheduler.step(again.state, sample, prediction, { noise });
+    expect(Array.from(drawn.state.key!)).toEqual(Array.from(key));
+    expect(Array.from(injected.state.key!)).toEqual(Array.from(key));
     expect(Array.from(drawn.sample.dataSync())).toEqual(Array.from(injected.sample.dataSync()));
-    tf.dispose([sample, prediction, noise, drawn.sample, drawn.denoised, injected.sample, injected.denoised, timesteps]);
+    tf.dispose([sample, prediction, noise, drawn.sample, drawn.denoised, injected.sample, injected.denoised, timesteps, again.timesteps]);
     state.dispose();
+    again.state.dispose();
   });
 });

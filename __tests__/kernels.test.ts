@@ -1,18 +1,17 @@
-// The fused DDIM update kernel in Node (cpu): the same numbers as the op chain for every option
-// combination and through whole loops, exactly two tensors made, no read-back, and `step`
-// dispatching to it; wasm and backends without a fused kernel run the op chain.
+// The fused combination kernel in Node (cpu): the same bits as the op chain for DDIM's updates
+// and the shapes of the other schedulers', through whole loops too; exactly its outputs made, no
+// read-back, `step` dispatching to it; wasm and backends without a fused kernel run the op chain.
 import * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { DdimScheduler, type DdimOptions } from 'tfjs-diffusion-schedulers';
 import reference from '../fixtures/bumblebee_ddim.json';
-import { activeBackendHasFusedKernel, fusedDdimUpdate, fusedKernels } from '../src/kernels';
-import { DDIM_UPDATE_KERNEL } from '../src/kernels/ddim_update_kernel';
-import { ddimUpdate } from '../src/schedulers/ddim_update';
-import { checkAgreement, coefficientsFor } from './browser/helpers/kernels_cases';
+import { activeBackendHasFusedKernel, combine, fusedKernels } from '../src/kernels';
+import { weightedSum, type Combination } from '../src/kernels/combination';
+import { COMBINATION_KERNEL } from '../src/kernels/combination_kernel';
+import { passSource } from '../src/kernels/cpu_pass';
+import { checkAgreement } from './browser/helpers/kernels_cases';
 import { useBackend } from './helpers/backends';
 import { bumblebeeSample, runDummyLoop } from './helpers/harness';
-
-const coefficients = coefficientsFor('angular_velocity', 0.3, 0.5, 1);
 
 /** The names of the kernels `f` runs. */
 async function kernelsOf(f: () => tf.TensorContainer): Promise<string[]> {
@@ -21,6 +20,11 @@ async function kernelsOf(f: () => tf.TensorContainer): Promise<string[]> {
   return info.kernelNames;
 }
 
+const sumOfThree: Combination = {
+  values: [weightedSum('x0', [['a', 0.7], ['b', -0.2]], { kind: 'clip', range: 1 }), weightedSum('next', [['x0', 0.9], ['c', 0.1]])],
+  outputs: ['next', 'x0'],
+};
+
 describe('on cpu', () => {
   beforeAll(() => useBackend('cpu'));
 
@@ -28,44 +32,47 @@ describe('on cpu', () => {
     expect(activeBackendHasFusedKernel()).toBe(true);
   });
 
-  test('fused and op chain agree on every case, bit for bit', async () => {
+  test('fused and op chain agree on every case, bit for bit, making exactly their outputs', async () => {
     const report = await checkAgreement();
+    expect(report.cases).toBeGreaterThan(200);
     expect(report.failures).toEqual([]);
+    expect(report.wrongTensorCounts).toEqual([]);
     expect(report.leakedTensors).toBe(0);
     // The JS pass rounds to float32 exactly where the chain's kernels do.
     expect(report.maxAbsoluteDifference).toBe(0);
   });
 
-  test('makes exactly its two outputs and reads nothing back', () => {
+  test('the compiled pass rounds every product and sum, and skips the product by a weight of 1', () => {
+    const source = passSource({ values: [weightedSum('v', [['a', 1], ['b', 0.5], ['c', 2]])], outputs: ['v'] });
+    expect(source).toContain('const v0 = f(f(in0[i] + f(in1[i] * u1)) + f(in2[i] * u2));');
+  });
+
+  test('makes exactly its outputs and reads nothing back', () => {
     const shape = [2, 3, 4];
-    const sample = tf.randomNormal(shape, 0, 1, 'float32', 1);
-    const prediction = tf.randomNormal(shape, 0, 1, 'float32', 2);
-    const noise = tf.randomNormal(shape, 0, 1, 'float32', 3);
-    const threshold = tf.tensor1d([1.5, 2]);
+    const inputs = { a: tf.randomNormal(shape, 0, 1, 'float32', 1), b: tf.randomNormal(shape, 0, 1, 'float32', 2), c: tf.randomNormal(shape, 0, 1, 'float32', 3) };
     const backendImpl = tf.backend();
     const read = jest.spyOn(backendImpl, 'read');
     const readSync = jest.spyOn(backendImpl, 'readSync');
     try {
       const before = tf.memory().numTensors;
-      const fused = fusedDdimUpdate({ sample, prediction, noise, threshold }, coefficients, { clipRange: 1, rederiveNoise: true });
-      expect(fused).not.toBeNull();
+      const outputs = combine(sumOfThree, inputs);
       expect(tf.memory().numTensors).toBe(before + 2);
       expect(read).not.toHaveBeenCalled();
       expect(readSync).not.toHaveBeenCalled();
-      tf.dispose([fused!.sample, fused!.denoised]);
+      tf.dispose(outputs);
       expect(tf.memory().numTensors).toBe(before);
     } finally {
       read.mockRestore();
       readSync.mockRestore();
     }
-    tf.dispose([sample, prediction, noise, threshold]);
+    tf.dispose(Object.values(inputs));
   });
 
-  test.each<[string, DdimOptions, number]>([
-    ['default options', {}, 1],
-    ['v-prediction, eta = 1, re-derived noise', { predictionType: 'angular_velocity', eta: 1, rederiveNoise: true }, 1],
-    ['no clipping', { clipDenoisedSample: false }, 1],
-  ])('a step with %s runs the fused kernel and nothing else', async (_, options, kernelCount) => {
+  test.each<[string, DdimOptions]>([
+    ['default options', {}],
+    ['v-prediction, eta = 1, re-derived noise', { predictionType: 'angular_velocity', eta: 1, rederiveNoise: true }],
+    ['no clipping', { clipDenoisedSample: false }],
+  ])('a DDIM step with %s runs the fused kernel and nothing else', async (_, options) => {
     const scheduler = new DdimScheduler(options);
     const { state, timesteps } = scheduler.init(10, [2, 4, 8, 8], { seed: 0 });
     const sample = tf.randomNormal([2, 4, 8, 8], 0, 1, 'float32', 4);
@@ -74,7 +81,7 @@ describe('on cpu', () => {
       const out = scheduler.step(state, sample, sample, { noise });
       return [out.sample, out.denoised];
     });
-    expect(kernels).toEqual(Array(kernelCount).fill(DDIM_UPDATE_KERNEL));
+    expect(kernels).toEqual([COMBINATION_KERNEL]);
     tf.dispose([sample, noise, timesteps]);
     state.dispose();
   });
@@ -136,7 +143,7 @@ describe('on wasm', () => {
       const out = scheduler.step(state, sample, sample);
       return [out.sample, out.denoised];
     });
-    expect(kernels).not.toContain(DDIM_UPDATE_KERNEL);
+    expect(kernels).not.toContain(COMBINATION_KERNEL);
     tf.dispose([sample, timesteps]);
     state.dispose();
   });
@@ -146,7 +153,7 @@ describe('backends without a fused kernel', () => {
   /** Registers a cpu backend under `name` with every cpu kernel but the fused one. */
   function registerPlainCpu(name: string): () => void {
     tf.registerBackend(name, () => new MathBackendCPU());
-    const copied = tf.getKernelsForBackend('cpu').filter((kernel) => kernel.kernelName !== DDIM_UPDATE_KERNEL);
+    const copied = tf.getKernelsForBackend('cpu').filter((kernel) => kernel.kernelName !== COMBINATION_KERNEL);
     for (const kernel of copied) tf.registerKernel({ ...kernel, backendName: name });
     return () => {
       for (const kernel of copied) tf.unregisterKernel(kernel.kernelName, name);
@@ -160,26 +167,19 @@ describe('backends without a fused kernel', () => {
   ])('%s falls back to the op chain, with the same numbers', async (_, name) => {
     await useBackend('cpu');
     const shape = [3, 7];
-    const inputs = () => ({
-      sample: tf.randomNormal(shape, 0, 1, 'float32', 8),
-      prediction: tf.randomNormal(shape, 0, 1, 'float32', 9),
-      noise: tf.randomNormal(shape, 0, 1, 'float32', 10),
-      threshold: null,
-    });
-    const flags = { clipRange: 1, rederiveNoise: false };
-    const onCpu = tf.tidy(() => ddimUpdate(inputs(), coefficients, flags).sample.dataSync());
+    const inputs = () => ({ a: tf.randomNormal(shape, 0, 1, 'float32', 8), b: tf.randomNormal(shape, 0, 1, 'float32', 9), c: tf.randomNormal(shape, 0, 1, 'float32', 10) });
+    const onCpu = tf.tidy(() => combine(sumOfThree, inputs())[0].dataSync());
     const unregister = registerPlainCpu(name);
     try {
       await useBackend(name);
       expect(activeBackendHasFusedKernel()).toBe(false);
-      tf.tidy(() => expect(fusedDdimUpdate(inputs(), coefficients, flags)).toBeNull());
       let fallback: Float32Array | null = null;
       const kernels = await kernelsOf(() => {
-        const { sample, denoised } = ddimUpdate(inputs(), coefficients, flags);
-        fallback = sample.dataSync() as Float32Array;
-        return [sample, denoised];
+        const outputs = combine(sumOfThree, inputs());
+        fallback = outputs[0].dataSync() as Float32Array;
+        return outputs;
       });
-      expect(kernels).not.toContain(DDIM_UPDATE_KERNEL);
+      expect(kernels).not.toContain(COMBINATION_KERNEL);
       expect(Array.from(fallback!)).toEqual(Array.from(onCpu));
     } finally {
       await useBackend('cpu');

@@ -215,7 +215,7 @@ describe('bad arguments throw before any tensor is made', () => {
     [{ numSteps: 10, shape, signal: 'stop' }, TypeError, /signal must be an AbortSignal, got "stop"/],
     [{ numSteps: 10, shape, onStep: 5 }, TypeError, /onStep must be a function, got 5/],
     [{ numSteps: 10, shape, initialSample: [1, 2] }, TypeError, /initialSample must be a tf.Tensor, got \[1, 2\]/],
-    [{ numSteps: 10, shape, steps: 10 }, TypeError, /unknown sample\(\) option "steps"; the options are numSteps, shape, initialSample, image, strength, seed, signal, onStep/],
+    [{ numSteps: 10, shape, steps: 10 }, TypeError, /unknown sample\(\) option "steps"; the options are numSteps, shape, initialSample, image, strength, seed, generator, init, signal, onStep/],
   ])('%j', async (options, type, message) => {
     const before = tf.memory().numTensors;
     const run = sample(scheduler, dummyDenoiser, options as never);
@@ -236,7 +236,7 @@ describe('bad arguments throw before any tensor is made', () => {
   });
 
   test('scheduler, denoiser and options of the wrong kind', async () => {
-    await expect(sample({} as never, dummyDenoiser, { numSteps: 2, shape })).rejects.toThrow(/scheduler must be a scheduler with init\(\) and step\(\)/);
+    await expect(sample({} as never, dummyDenoiser, { numSteps: 2, shape })).rejects.toThrow(/scheduler must be a scheduler of this package \(init, step, scaleModelInput, addNoise; e.g. a DdimScheduler\), got an object/);
     await expect(sample(scheduler, 'unet' as never, { numSteps: 2, shape })).rejects.toThrow(/denoiser must be a function .*, got "unet"/);
     await expect(sample(scheduler, dummyDenoiser, 50 as never)).rejects.toThrow(/options must be an object like \{ numSteps, shape \}, got 50/);
   });

@@ -90,10 +90,10 @@ describe('bad image starts throw before any tensor is made', () => {
     tf.dispose([image, (given as { image?: tf.Tensor }).image]);
   });
 
-  test('a scheduler without addNoise (DDIM inversion) cannot start from an image', async () => {
+  test('DDIM inversion cannot start from an image (it runs towards noise)', async () => {
     const image = tf.ones([2]);
     await expect(sample(new DdimInverseScheduler(), dummyDenoiser, { numSteps: 10, image, strength: 0.5 })).rejects.toThrow(
-      /image needs a scheduler with addNoise\(\) to noise it \(e.g. a DdimScheduler\), got a DdimInverseScheduler/,
+      /image starts an image-to-image run, which needs a sampling scheduler; a DdimInverseScheduler runs from an image towards noise/,
     );
     image.dispose();
   });

@@ -7,10 +7,13 @@
  * in JavaScript (the fallback, same bits). They are timed in the same rounds as the cpu
  * backend's step (see `benchSteps`).
  */
-import { random } from '../src';
-import type { DdimUpdateAttrs } from '../src/kernels/ddim_update_kernel';
-import { ddimUpdatePass } from '../src/kernels/ddim_update_pass';
+import { DdimScheduler, random } from '../src';
+import { inputsOf, neededValues, uniformsOf } from '../src/kernels/combination';
+import { compilePass } from '../src/kernels/cpu_pass';
 import { simdNormals } from '../src/random/normal_simd';
+import type { DdimStepCoefficients } from '../src/schedulers/ddim/coefficients';
+import { ddimPlan } from '../src/schedulers/ddim/plan';
+import { STEP_OPTIONS } from './config';
 import type { StepSetup } from './step_bench';
 import type { Timed } from './timing';
 
@@ -24,7 +27,7 @@ export function bytesPerStep(size: number): number {
  * for a noise prediction) in one loop specialized to this formula, in float64 rounded once on
  * store, into preallocated outputs; a function of its arrays, as any kernel is.
  */
-function scalarPass(x: Float32Array, p: Float32Array, z: Float32Array, denoised: Float32Array, next: Float32Array, attrs: DdimUpdateAttrs): void {
+function scalarPass(x: Float32Array, p: Float32Array, z: Float32Array, denoised: Float32Array, next: Float32Array, attrs: DdimStepCoefficients & { clipRange: number }): void {
   const { denoisedFromSample, denoisedFromPrediction, prevFromDenoised, prevFromNoise, sigma, clipRange } = attrs;
   const lower = -clipRange;
   const length = x.length;
@@ -44,7 +47,13 @@ function scalarPass(x: Float32Array, p: Float32Array, z: Float32Array, denoised:
  */
 export function hostVariants(setup: StepSetup): Record<string, Timed> {
   const [x, p, z] = [setup.sample, setup.prediction, setup.noise].map((tensor) => tensor.dataSync() as Float32Array);
-  const attrs: DdimUpdateAttrs = { ...setup.coefficients, clipRange: 1, rederiveNoise: false };
+  const attrs = { ...setup.coefficients, clipRange: 1 };
+  // The cpu kernel's compiled pass of the same update, called on the arrays directly.
+  const { combination } = ddimPlan(new DdimScheduler(STEP_OPTIONS).options, setup.coefficients.timestep, setup.coefficients);
+  const pass = compilePass(combination)!;
+  const arrays: Record<string, Float32Array> = { sample: x, modelOutput: p, noise: z };
+  const passInputs = inputsOf(combination).map((name) => arrays[name]);
+  const uniforms = uniformsOf(neededValues(combination, combination.outputs));
   const denoised = new Float32Array(x.length);
   const next = new Float32Array(x.length);
   // The update reads 3 arrays and writes 2; copying 2.5 arrays reads and writes as many bytes.
@@ -64,7 +73,7 @@ export function hostVariants(setup: StepSetup): Record<string, Timed> {
       }
     },
     kernelPass: (n) => {
-      for (let i = 0; i < n; i++) ddimUpdatePass({ noisySample: x, prediction: p, freshNoise: z, thresholds: null, denoised, nextSample: next }, attrs);
+      for (let i = 0; i < n; i++) pass(passInputs, [next, denoised], uniforms, null, x.length);
     },
     copy: (n) => {
       for (let i = 0; i < n; i++) copyTarget.set(copySource);

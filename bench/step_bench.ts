@@ -7,9 +7,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { countGpuPrograms } from '../__tests__/browser/helpers/kernels_programs';
 import { DdimScheduler } from '../src';
 import { activeBackendHasFusedKernel, fusedKernels } from '../src/kernels';
-import type { DdimStepCoefficients } from '../src/schedulers/ddim_coefficients';
+import type { DdimStepCoefficients } from '../src/schedulers/ddim/coefficients';
 import { MEMORY_STEPS, STEP_OPTIONS } from './config';
-import { midRun, stepInputs, sync } from './step_setup';
+import { benchCoefficients, Stepper, stepInputs, sync } from './step_setup';
 import { timeInterleaved, type Timed, type TimingBudget } from './timing';
 
 export interface StepFigures {
@@ -56,14 +56,10 @@ export interface MemoryFigures {
 export async function benchSteps(shapes: number[][], budget: TimingBudget, extras: (setup: StepSetup) => Record<string, Timed> = () => ({})): Promise<StepFigures[]> {
   const figures: StepFigures[] = [];
   for (const shape of shapes) {
-    const { scheduler, state, timesteps } = midRun(shape);
-    const coefficients = state.run.coefficients[state.iteration];
+    const stepper = new Stepper(new DdimScheduler(STEP_OPTIONS), shape);
+    const coefficients = benchCoefficients();
     const { sample, prediction, noise } = stepInputs(shape, coefficients.alphaBar);
-    const step = (x: tf.Tensor) => {
-      const out = scheduler.step(state, x, prediction, { noise });
-      out.denoised.dispose();
-      return out.sample;
-    };
+    const step = (x: tf.Tensor) => stepper.step(x, prediction, noise);
     const chain = (x: tf.Tensor) => {
       fusedKernels.enabled = false;
       try {
@@ -98,8 +94,8 @@ export async function benchSteps(shapes: number[][], budget: TimingBudget, extra
       chainPrograms: programs(chain),
       extraUs,
     });
-    tf.dispose([sample, prediction, noise, timesteps]);
-    state.dispose();
+    tf.dispose([sample, prediction, noise]);
+    stepper.dispose();
   }
   return figures;
 }

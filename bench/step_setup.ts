@@ -1,21 +1,47 @@
 /** The step the benchmark times, set up on the active backend: shared by every figure. */
 import * as tf from '@tensorflow/tfjs-core';
-import { DdimScheduler, type DdimState } from '../src';
+import { DdimScheduler, type Scheduler, type SchedulerState } from '../src';
+import { ddimStepCoefficients, type DdimStepCoefficients } from '../src/schedulers/ddim/coefficients';
 import { RUN_STEPS, STEP_INDEX, STEP_OPTIONS } from './config';
 
-/** A scheduler standing at step STEP_INDEX of a RUN_STEPS-step run. */
-export function midRun(shape: number[]): { scheduler: DdimScheduler; state: DdimState; timesteps: tf.Tensor } {
-  const scheduler = new DdimScheduler(STEP_OPTIONS);
-  const { state: first, timesteps } = scheduler.init(RUN_STEPS, shape, { seed: 0 });
-  let state = first;
-  const zeros = tf.zeros(shape);
-  for (let i = 0; i < STEP_INDEX; i++) {
-    const out = scheduler.step(state, zeros, zeros, { noise: zeros });
-    tf.dispose([out.sample, out.denoised]);
-    state = out.state;
+/**
+ * Steps of `scheduler` one after the other, as a sampling loop takes them: each call steps the
+ * state the previous one returned, and a run that ends is followed by a new one (its init
+ * counted in the time, spread over RUN_STEPS steps).
+ */
+export class Stepper {
+  private state: SchedulerState;
+
+  constructor(
+    readonly scheduler: Scheduler,
+    private readonly shape: number[],
+  ) {
+    this.state = scheduler.init(RUN_STEPS, shape, { seed: 0 }).state;
   }
-  zeros.dispose();
-  return { scheduler, state, timesteps };
+
+  /** One step from `x` with the model output `prediction` (and the noise given); returns the next sample. */
+  step(x: tf.Tensor, prediction: tf.Tensor, noise: tf.Tensor): tf.Tensor {
+    if (this.state.timestep === undefined) {
+      this.state.dispose();
+      this.state = this.scheduler.init(RUN_STEPS, this.shape, { seed: 0 }).state;
+    }
+    const out = this.scheduler.step(this.state, x, prediction, { noise });
+    out.denoised.dispose();
+    this.state = out.state;
+    return out.sample;
+  }
+
+  dispose(): void {
+    this.state.dispose();
+  }
+}
+
+/** The DDIM step of the benchmark: the coefficients of step STEP_INDEX of a RUN_STEPS-step run. */
+export function benchCoefficients(): DdimStepCoefficients {
+  const scheduler = new DdimScheduler(STEP_OPTIONS);
+  const gap = Math.floor(scheduler.options.numTrainSteps / RUN_STEPS);
+  const t = (RUN_STEPS - 1 - STEP_INDEX) * gap;
+  return ddimStepCoefficients(scheduler.options, scheduler.alphaBars, t, t - gap);
 }
 
 /**

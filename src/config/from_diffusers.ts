@@ -1,24 +1,30 @@
 import { show } from '../errors';
-import { resolveDdimOptions, type ResolvedDdimOptions } from '../schedulers/ddim_options';
-import { DIFFUSERS_KEYS, OWN_OPTIONS_KEY, type DiffusersKey } from './diffusers_keys';
+import { resolveOptions } from '../schedulers/options';
+import { OWN_OPTIONS_KEY, type DiffusersKey, type SchedulerTable } from './diffusers_keys';
 
 /**
- * Reads a diffusers `scheduler_config.json` (the object or its JSON text) into options, then
- * applies `overrides` (our option names). Errors name the config key that carried the bad
- * value, e.g. `RangeError: beta_schedule must be one of "linear", "scaled_linear",
- * "squaredcos_cap_v2", got "sigmoid"`. `className` names the class in unknown-option errors.
+ * Reads a diffusers `scheduler_config.json` (the object or its JSON text) into the options of
+ * `table`'s class, then applies `overrides` (our option names). Errors name the config key that
+ * carried the bad value, e.g. `RangeError: beta_schedule must be one of "linear",
+ * "scaled_linear", "squaredcos_cap_v2", got "sigmoid"`. Keys the class has no use for are
+ * ignored (see `ignoredKeysOf`).
  */
-export function optionsFromDiffusersConfig(config: unknown, overrides: unknown, className: string): ResolvedDdimOptions {
+export function optionsFromDiffusersConfig<Options>(table: SchedulerTable<Options>, config: unknown, overrides: unknown): Readonly<Options> {
   const entries = configObject(config);
   const options: Record<string, unknown> = {};
   // An error names an option as the reader knows it: by its config key, or by our name for
   // what came from `overrides` or the own-options key.
-  const names = new Map<string, string>(DIFFUSERS_KEYS.map(({ key, option }) => [option, key]));
-  for (const entry of DIFFUSERS_KEYS) {
+  const names = new Map<string, string>(table.keys.map(({ key, option }) => [option, key]));
+  for (const entry of table.keys) {
     const value = entries[entry.key];
-    // diffusers writes trained_betas: null for "none"
-    if (value === undefined || (entry.key === 'trained_betas' && value === null)) continue;
+    // null goes to the option's check: diffusers writes it for "none" (trained_betas: null).
+    if (value === undefined) continue;
     options[entry.option] = optionValue(entry, value);
+  }
+  for (const composite of table.composites ?? []) {
+    const value = composite.read(entries);
+    if (value !== undefined) options[composite.option] = value;
+    names.set(composite.option, composite.keys.join(' / '));
   }
   const own = entries[OWN_OPTIONS_KEY];
   if (own !== undefined) {
@@ -29,23 +35,23 @@ export function optionsFromDiffusersConfig(config: unknown, overrides: unknown, 
     }
   }
   if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides)) {
-    throw new TypeError(`overrides must be an object of ${className} options, got ${show(overrides)}`);
+    throw new TypeError(`overrides must be an object of ${table.className} options, got ${show(overrides)}`);
   }
   for (const [option, value] of Object.entries(overrides)) {
     if (value === undefined) continue;
     options[option] = value;
     names.delete(option);
   }
-  return resolveDdimOptions(options, { className, nameOf: (option) => names.get(option) ?? option });
+  return resolveOptions(table.options, options, { className: table.className, nameOf: (option) => names.get(option) ?? option });
 }
 
 /**
- * The keys of a config that set no option: other schedulers' keys (e.g. PNDM's
- * skip_prk_steps) and unknown ones. Keys starting with '_' (_class_name, _diffusers_version,
- * ...) are bookkeeping, which diffusers drops too.
+ * The keys of a config that set no option of `table`'s class: other schedulers' keys (e.g.
+ * PNDM's skip_prk_steps for DDIM) and unknown ones. Keys starting with '_' (_class_name,
+ * _diffusers_version, ...) are bookkeeping, which diffusers drops too.
  */
-export function ignoredKeysOf(config: Record<string, unknown>): string[] {
-  const known = new Set(DIFFUSERS_KEYS.map(({ key }) => key));
+export function ignoredKeysOf(config: Record<string, unknown>, table: SchedulerTable<unknown>): string[] {
+  const known = new Set([...table.keys.map(({ key }) => key), ...(table.composites ?? []).flatMap(({ keys }) => keys)]);
   return Object.keys(config).filter((key) => !known.has(key) && !key.startsWith('_'));
 }
 

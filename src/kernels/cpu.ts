@@ -1,13 +1,15 @@
 /**
- * The fused DDIM update on tfjs-backend-cpu: one pass over the typed arrays that writes x0 and
- * x_{t-1} together (`ddimUpdatePass`), instead of a chain of kernels each allocating a tensor.
+ * The fused combination on tfjs-backend-cpu: one compiled pass over the typed arrays that
+ * writes every output together (cpu_pass.ts), instead of a chain of kernels each allocating
+ * a tensor.
  *
  * The backend is reached through its `data` store and `makeTensorInfo`, typed structurally, so
  * that this package never imports @tensorflow/tfjs-backend-cpu.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import type { DdimUpdateAttrs, DdimUpdateKernelInputs, DdimUpdateKernelOutputs } from './ddim_update_kernel';
-import { ddimUpdatePass } from './ddim_update_pass';
+import { inputsOf, THRESHOLDS, uniformsOf, neededValues } from './combination';
+import type { CombinationKernelArgs } from './combination_kernel';
+import { compilePass } from './cpu_pass';
 
 /** What the kernel uses of tfjs-backend-cpu's MathBackendCPU. */
 export interface CpuBackendLike {
@@ -20,24 +22,17 @@ export function isCpuBackend(backend: unknown): backend is CpuBackendLike {
   return typeof candidate.data?.get === 'function' && typeof candidate.makeTensorInfo === 'function';
 }
 
-/** The kernel function registered for 'cpu': returns [denoised, nextSample]. */
-export function ddimUpdateCpu(args: { inputs: DdimUpdateKernelInputs; backend: CpuBackendLike; attrs: DdimUpdateAttrs }): DdimUpdateKernelOutputs {
-  const { inputs, backend, attrs } = args;
+/** The kernel function registered for 'cpu': one tensor per output of the combination. */
+export function combineCpu({ inputs, backend, attrs }: CombinationKernelArgs<CpuBackendLike>): tf.TensorInfo[] {
+  const { combination } = attrs;
+  const pass = compilePass(combination)!; // dispatch checked that it compiles
   const values = (info: tf.TensorInfo) => backend.data.get(info.dataId).values as Float32Array;
-  const size = values(inputs.noisySample).length;
-  const denoised = new Float32Array(size);
-  const nextSample = new Float32Array(size);
-  ddimUpdatePass(
-    {
-      noisySample: values(inputs.noisySample),
-      prediction: values(inputs.prediction),
-      freshNoise: inputs.freshNoise ? values(inputs.freshNoise) : null,
-      thresholds: inputs.thresholds ? values(inputs.thresholds) : null,
-      denoised,
-      nextSample,
-    },
-    attrs,
-  );
-  const { shape } = inputs.noisySample;
-  return [backend.makeTensorInfo(shape, 'float32', denoised), backend.makeTensorInfo(shape, 'float32', nextSample)];
+  const names = inputsOf(combination);
+  const arrays = names.filter((name) => name !== THRESHOLDS).map((name) => values(inputs[name]));
+  const shape = inputs[names.find((name) => name !== THRESHOLDS)!].shape;
+  const length = arrays[0].length;
+  const outputs = combination.outputs.map(() => new Float32Array(length));
+  const thresholds = names.includes(THRESHOLDS) ? values(inputs[THRESHOLDS]) : null;
+  pass(arrays, outputs, uniformsOf(neededValues(combination, combination.outputs)), thresholds, length);
+  return outputs.map((output) => backend.makeTensorInfo(shape, 'float32', output));
 }

@@ -1,15 +1,16 @@
 /**
- * The fused DDIM update on tfjs-backend-webgl: two fragment programs, one per output (a tfjs
- * WebGL program renders to one texture), each reading x, p (and z, s) once and doing the whole
- * update in registers. The coefficients are float32 uniforms set from the host float64 numbers:
+ * The fused combination on tfjs-backend-webgl: one fragment program per output (a tfjs WebGL
+ * program renders to one texture), each reading its inputs once and computing the values it
+ * needs in registers. The weights are float32 uniforms set from the host float64 numbers:
  * nothing is uploaded or read back, and one compiled program serves every step of a run.
  *
  * The backend is reached through its `runWebGLProgram` method, typed structurally here, so that
  * this package never imports @tensorflow/tfjs-backend-webgl.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { DdimUpdateAttrs, DdimUpdateKernelInputs, DdimUpdateKernelOutputs } from './ddim_update_kernel';
-import { updateStatements, updateVariant, variantUniforms, variantUniformValues, type ShaderDialect, type UpdateOutput, type UpdateVariant } from './shader_formula';
+import { THRESHOLDS } from './combination';
+import type { CombinationKernelArgs } from './combination_kernel';
+import { localOf, outputProgram, type ShaderDialect } from './shader_program';
 
 /** The fields of tfjs-backend-webgl's GPGPUProgram that this kernel sets. */
 interface WebglProgram {
@@ -30,55 +31,40 @@ export function isWebglBackend(backend: unknown): backend is WebglBackendLike {
   return typeof (backend as Partial<WebglBackendLike>).runWebGLProgram === 'function';
 }
 
-/** The kernel function registered for 'webgl': returns [denoised, nextSample]. */
-export function ddimUpdateWebgl(args: { inputs: DdimUpdateKernelInputs; backend: WebglBackendLike; attrs: DdimUpdateAttrs }): DdimUpdateKernelOutputs {
-  const { inputs, backend, attrs } = args;
-  const textures = [inputs.noisySample, inputs.prediction];
-  const variableNames = ['noisySample', 'prediction'];
-  if (inputs.freshNoise) {
-    textures.push(inputs.freshNoise);
-    variableNames.push('freshNoise');
-  }
-  if (inputs.thresholds) {
-    textures.push(inputs.thresholds);
-    variableNames.push('thresholds');
-  }
+/** The kernel function registered for 'webgl': one program and one tensor per output. */
+export function combineWebgl({ inputs, backend, attrs }: CombinationKernelArgs<WebglBackendLike>): tf.TensorInfo[] {
+  const { combination } = attrs;
   // Packed (four values per texel) exactly when tfjs packs its own element-wise ops: the
   // tensors of a sampling loop then arrive packed and no (un)packing program runs.
   const packed = tf.env().getBool('WEBGL_PACK_BINARY_OPERATIONS');
-  const run = (output: UpdateOutput) => {
-    const variant = updateVariant(output, attrs, inputs.thresholds !== undefined, inputs.freshNoise !== undefined);
-    const program: WebglProgram = {
-      variableNames,
-      outputShape: inputs.noisySample.shape,
-      userCode: fragmentShader(variant, variableNames, packed),
-      packedInputs: packed,
-      packedOutput: packed,
-      customUniforms: variantUniforms(variant).map((name) => ({ name, type: 'float' })),
-    };
-    return backend.runWebGLProgram(program, textures, 'float32', variantUniformValues(variant, attrs).map((value) => [value]));
-  };
-  return [run('denoised'), run('nextSample')];
-}
-
-/** The element locals the formula reads, by sampler. */
-const LOCALS: Record<string, string> = { noisySample: 'x', prediction: 'p', freshNoise: 'z', thresholds: 's' };
-
-function fragmentShader(variant: UpdateVariant, variableNames: string[], packed: boolean): string {
   const type = packed ? 'vec4' : 'float';
   const dialect: ShaderDialect = {
     declare: (name, value) => `${type} ${name} = ${value};`,
     splat: (scalar) => `${type}(${scalar})`,
     uniform: (name) => name,
   };
-  // get<Name>AtOutCoords() is tfjs's sampler at the output's coordinates; it broadcasts the
-  // [batch, 1, ..., 1] thresholds along every axis but the first.
-  const reads = variableNames.map((name) => `${type} ${LOCALS[name]} = get${name[0].toUpperCase()}${name.slice(1)}AtOutCoords();`);
-  return `
-    void main() {
-      ${reads.join('\n      ')}
-      ${updateStatements(dialect, variant).split('\n').join('\n      ')}
-      setOutput(updated);
-    }
-  `;
+  return combination.outputs.map((output) => {
+    const { inputs: names, uniformNames, uniformValues, statements } = outputProgram(combination, output, dialect);
+    // tfjs samplers are named after the variables: in0 is read by getIn0AtOutCoords(), which
+    // broadcasts the [batch, 1, ..., 1] thresholds along every axis but the first.
+    const variableNames = names.map((name, i) => (name === THRESHOLDS ? 'thresholds' : localOf(i)));
+    const reads = variableNames.map((variable, i) => {
+      const local = names[i] === THRESHOLDS ? 's' : variable;
+      return `${type} ${local} = get${variable[0].toUpperCase()}${variable.slice(1)}AtOutCoords();`;
+    });
+    const program: WebglProgram = {
+      variableNames,
+      outputShape: inputs[names.find((name) => name !== THRESHOLDS)!].shape,
+      userCode: `
+        void main() {
+          ${[...reads, ...statements].join('\n          ')}
+          setOutput(result);
+        }
+      `,
+      packedInputs: packed,
+      packedOutput: packed,
+      customUniforms: uniformNames.map((name) => ({ name, type: 'float' })),
+    };
+    return backend.runWebGLProgram(program, names.map((name) => inputs[name]), 'float32', uniformValues.map((value) => [value]));
+  });
 }

@@ -1,20 +1,21 @@
 /**
- * The fused DDIM update on tfjs-backend-webgpu: two compute dispatches, one per output, each
- * reading x, p (and z, s) once, four elements per invocation where the size allows. The
- * coefficients are float32 uniforms set from the host float64 numbers.
+ * The fused combination on tfjs-backend-webgpu: one compute dispatch per output, each reading
+ * its inputs once, four elements per invocation where the size allows. The weights are float32
+ * uniforms set from the host float64 numbers.
  *
- * Why two dispatches and not one: `runWebGPUProgram` binds exactly one output buffer, and a
- * tfjs tensor cannot alias part of another's buffer, so writing both outputs in one dispatch
- * would mean recording the pass ourselves against the backend's private command encoder,
- * buffer ownership and uniform lifetimes. The second dispatch re-reads x and p instead
- * (7 instead of 5 values moved per element).
+ * Why one dispatch per output and not one for all: `runWebGPUProgram` binds exactly one output
+ * buffer, and a tfjs tensor cannot alias part of another's buffer, so writing several outputs
+ * in one dispatch would mean recording the pass ourselves against the backend's private
+ * command encoder, buffer ownership and uniform lifetimes. A second dispatch re-reads the
+ * inputs instead.
  *
  * The backend is reached through `runWebGPUProgram` and `makeTensorInfo`, typed structurally,
  * so that this package never imports @tensorflow/tfjs-backend-webgpu.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { DdimUpdateAttrs, DdimUpdateKernelInputs, DdimUpdateKernelOutputs } from './ddim_update_kernel';
-import { updateStatements, updateVariant, variantKey, variantUniforms, variantUniformValues, type ShaderDialect, type UpdateOutput, type UpdateVariant } from './shader_formula';
+import { structureKey, THRESHOLDS } from './combination';
+import type { CombinationKernelArgs } from './combination_kernel';
+import { localOf, outputProgram, type ShaderDialect } from './shader_program';
 
 /** The fields of tfjs-backend-webgpu's WebGPUProgram that this kernel sets. */
 interface WebgpuProgram {
@@ -46,72 +47,55 @@ export function isWebgpuBackend(backend: unknown): backend is WebgpuBackendLike 
 
 const WORKGROUP_SIZE = 64;
 
-/** The kernel function registered for 'webgpu': returns [denoised, nextSample]. */
-export function ddimUpdateWebgpu(args: { inputs: DdimUpdateKernelInputs; backend: WebgpuBackendLike; attrs: DdimUpdateAttrs }): DdimUpdateKernelOutputs {
-  const { inputs, backend, attrs } = args;
-  const { shape } = inputs.noisySample;
+/** The kernel function registered for 'webgpu': one dispatch and one tensor per output. */
+export function combineWebgpu({ inputs, backend, attrs }: CombinationKernelArgs<WebgpuBackendLike>): tf.TensorInfo[] {
+  const { combination } = attrs;
+  const { shape } = Object.entries(inputs).find(([name]) => name !== THRESHOLDS)![1];
   const size = tf.util.sizeFromShape(shape);
-  const itemSize = inputs.thresholds ? size / tf.util.sizeFromShape(inputs.thresholds.shape) : size;
-  // Buffers are flat: the shader indexes every input by the output's flat index (the
-  // threshold by flat index / itemSize), whatever the rank.
-  const flat = (info: tf.TensorInfo, length = size): tf.TensorInfo => ({ dataId: info.dataId, dtype: info.dtype, shape: [length] });
-  const buffers = [flat(inputs.noisySample), flat(inputs.prediction)];
-  const variableNames = ['noisySample', 'prediction'];
-  if (inputs.freshNoise) {
-    buffers.push(flat(inputs.freshNoise));
-    variableNames.push('freshNoise');
-  }
-  if (inputs.thresholds) {
-    buffers.push(flat(inputs.thresholds, size / itemSize));
-    variableNames.push('thresholds');
-  }
+  const thresholds = inputs[THRESHOLDS];
+  const itemSize = thresholds ? size / tf.util.sizeFromShape(thresholds.shape) : size;
   // vec4 loads and stores when every group of four elements lies in one batch item.
   const lanes = size % 4 === 0 && itemSize % 4 === 0 ? 4 : 1;
-  const run = (output: UpdateOutput) => {
-    const variant = updateVariant(output, attrs, inputs.thresholds !== undefined, inputs.freshNoise !== undefined);
-    const names = variantUniforms(variant);
-    const program: WebgpuProgram = {
-      outputShape: [size],
-      shaderKey: `DiffusionSchedulersDdimUpdate_${variantKey(variant)}_${lanes}`,
-      dispatchLayout: { x: [0] },
-      dispatch: [Math.ceil(size / lanes / WORKGROUP_SIZE), 1, 1],
-      workgroupSize: [WORKGROUP_SIZE, 1, 1],
-      variableNames,
-      variableComponents: inputs.thresholds ? variableNames.map((name) => (name === 'thresholds' ? 1 : lanes)) : undefined,
-      outputComponent: lanes,
-      size: true,
-      uniforms: `itemSize : i32, ${names.map((name) => `${name} : f32, `).join('')}`,
-      getUserCode: () => computeShader(variant, variableNames, lanes),
-    };
-    const uniforms: ProgramUniform = [{ type: 'int32', data: [itemSize] }, ...variantUniformValues(variant, attrs).map((value) => ({ type: 'float32' as const, data: [value] }))];
-    const result = backend.makeTensorInfo(shape, 'float32');
-    backend.runWebGPUProgram(program, buffers, 'float32', uniforms, flat(result));
-    return result;
-  };
-  return [run('denoised'), run('nextSample')];
-}
-
-/** The element locals the formula reads, by buffer. */
-const LOCALS: Record<string, string> = { noisySample: 'x', prediction: 'p', freshNoise: 'z' };
-
-function computeShader(variant: UpdateVariant, variableNames: string[], lanes: number): string {
   const type = lanes === 4 ? 'vec4<f32>' : 'f32';
   const dialect: ShaderDialect = {
     declare: (name, value) => `let ${name} = ${value};`,
     splat: (scalar) => `${type}(${scalar})`,
     uniform: (name) => `uniforms.${name}`,
   };
-  const reads = variableNames.map((name) =>
-    // index counts groups of `lanes` elements; all lanes of a group share one batch item.
-    name === 'thresholds' ? `let s = ${type}(thresholds[(index * ${lanes}) / uniforms.itemSize]);` : `let ${LOCALS[name]} = ${name}[index];`,
-  );
-  return `
-    fn main(index : i32) {
-      if (index < uniforms.size) {
-        ${reads.join('\n        ')}
-        ${updateStatements(dialect, variant).split('\n').join('\n        ')}
-        setOutputAtIndex(index, updated);
-      }
-    }
-  `;
+  // Buffers are flat: the shader indexes every input by the output's flat index (the
+  // threshold by flat index / itemSize), whatever the rank.
+  const flat = (info: tf.TensorInfo, length = size): tf.TensorInfo => ({ dataId: info.dataId, dtype: info.dtype, shape: [length] });
+  return combination.outputs.map((output) => {
+    const { inputs: names, uniformNames, uniformValues, statements } = outputProgram(combination, output, dialect);
+    const variableNames = names.map((name, i) => (name === THRESHOLDS ? 'thresholds' : localOf(i)));
+    const reads = variableNames.map((variable, i) =>
+      // index counts groups of `lanes` elements; all lanes of a group share one batch item.
+      names[i] === THRESHOLDS ? `let s = ${type}(thresholds[(index * ${lanes}) / uniforms.itemSize]);` : `let ${variable} = ${variable}[index];`,
+    );
+    const program: WebgpuProgram = {
+      outputShape: [size],
+      shaderKey: `DiffusionSchedulersCombination_${structureKey(combination)}_${output}_${lanes}`,
+      dispatchLayout: { x: [0] },
+      dispatch: [Math.ceil(size / lanes / WORKGROUP_SIZE), 1, 1],
+      workgroupSize: [WORKGROUP_SIZE, 1, 1],
+      variableNames,
+      variableComponents: names.map((name) => (name === THRESHOLDS ? 1 : lanes)),
+      outputComponent: lanes,
+      size: true,
+      uniforms: `itemSize : i32, ${uniformNames.map((name) => `${name} : f32, `).join('')}`,
+      getUserCode: () => `
+        fn main(index : i32) {
+          if (index < uniforms.size) {
+            ${[...reads, ...statements].join('\n            ')}
+            setOutputAtIndex(index, result);
+          }
+        }
+      `,
+    };
+    const uniforms: ProgramUniform = [{ type: 'int32', data: [itemSize] }, ...uniformValues.map((value) => ({ type: 'float32' as const, data: [value] }))];
+    const result = backend.makeTensorInfo(shape, 'float32');
+    const buffers = names.map((name) => (name === THRESHOLDS ? flat(inputs[name], size / itemSize) : flat(inputs[name])));
+    backend.runWebGPUProgram(program, buffers, 'float32', uniforms, flat(result));
+    return result;
+  });
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkInteger, checkNumberIn, checkShape, show } from '../errors';
 import { key as keyFromSeed } from '../random';
+import { DdimInverseScheduler } from '../schedulers/ddim/inverse';
 
 /** What `onStep` sees after each step; the tensors are valid during the call only. */
 export interface StepInfo {
@@ -32,12 +33,25 @@ export interface SampleOptions {
    * `addNoise(image, noise, t)` at the first of them. 1 starts from the noisiest timestep.
    */
   strength?: number;
-  /** Seed of the starting noise (without `initialSample`) and of the scheduler's noise (eta > 0). */
+  /** Seed of the starting noise (without `initialSample`) and of the scheduler's noise: the Nx/JAX threefry stream (Bumblebee's). */
   seed?: number | bigint;
+  /**
+   * Or torch's generator (`random.torchGenerator(seed)`), as diffusers' pipelines draw: the
+   * start latents first (`generator.randn(shape)`), then each step's noise, continuing its stream.
+   */
+  generator?: SampleGenerator;
+  /** The scheduler's own init options (e.g. LCM's strength, a custom `sigmas` schedule, flow matching's `mu`). */
+  init?: Record<string, unknown>;
   /** Stops the loop at the next step boundary; `sample()` then rejects with an AbortError. */
   signal?: AbortSignal;
-  /** Called after every step, awaited. */
-  onStep?: (info: StepInfo) => void | Promise<void>;
+  /** Called after every step, awaited; what it returns is ignored. */
+  onStep?: (info: StepInfo) => unknown;
+}
+
+/** What sample() uses of a torch generator (`random.torchGenerator`). */
+export interface SampleGenerator {
+  randn(shape: number[]): tf.Tensor;
+  randnValues(size: number): Float32Array;
 }
 
 /** The options after their checks, with the shape resolved. */
@@ -48,11 +62,15 @@ export interface CheckedSampleOptions {
   /** An image-to-image start: the image and the first step to run. */
   imageStart: { image: tf.Tensor; startIndex: number } | undefined;
   seed: number | bigint | undefined;
+  generator: SampleGenerator | undefined;
+  init: Record<string, unknown>;
   signal: AbortSignal | undefined;
-  onStep: ((info: StepInfo) => void | Promise<void>) | undefined;
+  onStep: ((info: StepInfo) => unknown) | undefined;
 }
 
-const OPTION_NAMES = ['numSteps', 'shape', 'initialSample', 'image', 'strength', 'seed', 'signal', 'onStep'];
+const SCHEDULER_METHODS = ['init', 'step', 'scaleModelInput', 'addNoise'];
+
+const OPTION_NAMES = ['numSteps', 'shape', 'initialSample', 'image', 'strength', 'seed', 'generator', 'init', 'signal', 'onStep'];
 
 /** Duck-typed, so that a signal from another realm (a worker, a test VM) passes too. */
 function isAbortSignal(value: unknown): value is AbortSignal {
@@ -90,18 +108,15 @@ function checkImageStart(given: SampleOptions, numSteps: number): { image: tf.Te
 }
 
 /** An image start noises the image with the scheduler's forward process. */
-function checkNoisingScheduler(scheduler: unknown): void {
-  if (typeof (scheduler as { addNoise?: unknown }).addNoise !== 'function') {
-    throw new TypeError(`image needs a scheduler with addNoise() to noise it (e.g. a DdimScheduler), got ${show(scheduler)}`);
-  }
-}
 
 /** Checks the arguments of `sample()` up front, before any tensor is made. */
 export function checkSampleArguments(scheduler: unknown, denoiser: unknown, options: unknown): CheckedSampleOptions {
-  const candidate = scheduler as { init?: unknown; step?: unknown } | null;
-  if (typeof candidate !== 'object' || candidate === null || typeof candidate.init !== 'function' || typeof candidate.step !== 'function') {
-    throw new TypeError(`scheduler must be a scheduler with init() and step() (e.g. a DdimScheduler), got ${show(scheduler)}`);
+  const candidate = scheduler as Partial<Record<string, unknown>> | null;
+  const missing = typeof candidate !== 'object' || candidate === null ? ['init'] : SCHEDULER_METHODS.filter((name) => typeof candidate[name] !== 'function');
+  if (missing.length > 0) {
+    throw new TypeError(`scheduler must be a scheduler of this package (init, step, scaleModelInput, addNoise; e.g. a DdimScheduler), got ${show(scheduler)}`);
   }
+  if (typeof candidate!.initNoiseSigma !== 'number') throw new TypeError(`scheduler.initNoiseSigma must be a number, got ${show(candidate!.initNoiseSigma)}`);
   if (typeof denoiser !== 'function') {
     throw new TypeError(`denoiser must be a function (sample, timestep, info) => tf.Tensor | Promise<tf.Tensor>, got ${show(denoiser)}`);
   }
@@ -115,7 +130,9 @@ export function checkSampleArguments(scheduler: unknown, denoiser: unknown, opti
   const numSteps = checkInteger('numSteps', given.numSteps, 1);
   const initialSample = given.initialSample === undefined ? undefined : checkStartTensor('initialSample', given.initialSample);
   const imageStart = checkImageStart(given, numSteps);
-  if (imageStart) checkNoisingScheduler(scheduler);
+  if (imageStart && scheduler instanceof DdimInverseScheduler) {
+    throw new TypeError('image starts an image-to-image run, which needs a sampling scheduler; a DdimInverseScheduler runs from an image towards noise (give it the image as initialSample)');
+  }
   const start = initialSample ?? imageStart?.image;
   const startName = initialSample ? 'initialSample' : 'image';
   const shape = given.shape === undefined ? undefined : checkShape('shape', given.shape);
@@ -124,6 +141,18 @@ export function checkSampleArguments(scheduler: unknown, denoiser: unknown, opti
     throw new RangeError(`shape ${show(shape)} differs from the shape of ${startName} ${show(start.shape)}; give one of them, or both equal`);
   }
   if (given.seed !== undefined) keyFromSeed(given.seed); // throws on a seed that is not an integer of 64 bits
+  if (given.generator !== undefined) {
+    const generator = given.generator as Partial<SampleGenerator> | null;
+    if (typeof generator !== 'object' || generator === null || typeof generator.randn !== 'function' || typeof generator.randnValues !== 'function') {
+      throw new TypeError(`generator must be a generator from random.torchGenerator(seed), got ${show(given.generator)}`);
+    }
+    if (given.seed !== undefined) throw new TypeError('sample() takes a seed (Nx/JAX stream) or a generator (torch stream), not both');
+  }
+  const init = given.init ?? {};
+  if (typeof init !== 'object' || init === null || Array.isArray(init)) throw new TypeError(`init must be an object of the scheduler's init options, got ${show(given.init)}`);
+  for (const name of ['seed', 'key', 'generator', 'startIndex']) {
+    if (name in init) throw new TypeError(`init.${name} is sample()'s to set: give seed or generator to sample(), and image + strength for a later start`);
+  }
   if (given.signal !== undefined && !isAbortSignal(given.signal)) throw new TypeError(`signal must be an AbortSignal, got ${show(given.signal)}`);
   if (given.onStep !== undefined && typeof given.onStep !== 'function') throw new TypeError(`onStep must be a function, got ${show(given.onStep)}`);
   return {
@@ -132,6 +161,8 @@ export function checkSampleArguments(scheduler: unknown, denoiser: unknown, opti
     initialSample,
     imageStart,
     seed: given.seed,
+    generator: given.generator,
+    init,
     signal: given.signal,
     onStep: given.onStep,
   };

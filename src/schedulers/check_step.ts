@@ -1,15 +1,21 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { show } from '../errors';
-import { DdimState } from './ddim_state';
+import { SchedulerState } from './state';
 
 /** Checks that `state` can take one more step with `scheduler`. */
-export function checkStepState(state: unknown, scheduler: object): asserts state is DdimState {
-  if (!(state instanceof DdimState)) throw new TypeError(`state must be a DdimState from init(), got ${show(state)}`);
+export function checkStepState(state: unknown, scheduler: object): asserts state is SchedulerState {
+  if (!(state instanceof SchedulerState)) throw new TypeError(`state must be the state init() or step() returned, got ${show(state)}`);
   if (state.isDisposed) throw new Error('state was disposed: state.dispose() ended its run; call init() for a new run');
   if (state.run.owner !== scheduler) throw new Error('state belongs to another scheduler: step with the scheduler whose init() made it');
-  if (state.iteration >= state.numSteps) {
+  if (state.index >= state.numSteps) {
     throw new RangeError(
-      `step was called past the last timestep: the run has ${state.numSteps} steps and all were taken (state.iteration = ${state.iteration}); call init() for a new run`,
+      `step was called past the last timestep: the run has ${state.numSteps} steps and all were taken (state.index = ${state.index}); call init() for a new run`,
+    );
+  }
+  if (state.index !== state.run.nextIndex) {
+    throw new Error(
+      `state was already stepped: it is the state before step ${state.index}, and the run is at step ${state.run.nextIndex}. ` +
+        'A state is used once; use the state step() returned: ({ state, sample } = scheduler.step(state, sample, modelOutput))',
     );
   }
 }

@@ -2,7 +2,17 @@ import { show } from '../errors';
 import { alphaBarsFromBetas } from '../schedule/alpha_bars';
 import { betaSchedule } from '../schedule/betas';
 import { rescaleZeroTerminalSnr } from '../schedule/zero_snr';
-import type { ResolvedDdimOptions } from './ddim_options';
+import type { BetaSchedule } from '../schedule/betas';
+
+/** The options that make the training schedule, which every class of the DDPM family has. */
+export interface TrainingScheduleOptions {
+  readonly numTrainSteps: number;
+  readonly betaSchedule: BetaSchedule;
+  readonly betaStart: number;
+  readonly betaEnd: number;
+  readonly trainedBetas: readonly number[] | null;
+  readonly rescaleBetasZeroSnr: boolean;
+}
 
 /**
  * alpha-bar_t for t = 0 .. numTrainSteps - 1 from the options: the trained or scheduled betas
@@ -10,7 +20,7 @@ import type { ResolvedDdimOptions } from './ddim_options';
  * schedule: alpha-bar_0 must be below 1, and a zero-SNR rescale needs alpha-bar to fall
  * between the first step and the last.
  */
-export function trainingAlphaBars(options: ResolvedDdimOptions): Float32Array {
+export function trainingAlphaBars(options: TrainingScheduleOptions): Float32Array {
   const { trainedBetas, numTrainSteps, betaStart, betaEnd } = options;
   let betas = trainedBetas !== null ? Float32Array.from(trainedBetas) : betaSchedule(options.betaSchedule, numTrainSteps, betaStart, betaEnd);
   let alphaBars = alphaBarsFromBetas(betas);

@@ -1,12 +1,15 @@
 /**
- * The fused DDIM update against the op chain, case by case, on whatever backend is active.
- * Shared by the Node spec (cpu) and the Chromium page (webgl, webgpu, cpu): plain tfjs,
+ * The fused combination kernels against the op chain, case by case, on whatever backend is
+ * active. Shared by the Node spec (cpu) and the Chromium page (webgl, webgpu, cpu): plain tfjs,
  * no Node built-ins.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { DdimScheduler } from 'tfjs-diffusion-schedulers';
-import { fusedDdimUpdate } from '../../../src/kernels';
-import { ddimUpdateOps, type DdimUpdateCoefficients, type DdimUpdateFlags, type DdimUpdateInputs } from '../../../src/schedulers/ddim_update';
+import { DdimScheduler, type DdimOptions } from 'tfjs-diffusion-schedulers';
+import { combine } from '../../../src/kernels';
+import { inputsOf, THRESHOLDS, weightedSum, type Combination } from '../../../src/kernels/combination';
+import { combineOps } from '../../../src/kernels/combination_ops';
+import type { DdimStepCoefficients } from '../../../src/schedulers/ddim/coefficients';
+import { ddimPlan } from '../../../src/schedulers/ddim/plan';
 
 /**
  * |fused - chain| <= 1e-6 * |chain| + 1e-6, element by element. The fused kernels evaluate the
@@ -22,8 +25,8 @@ export const ABSOLUTE_FLOOR = 1e-6;
 
 type PredictionType = 'noise' | 'angular_velocity' | 'sample';
 
-/** The update's coefficients for a step from alpha-bar a to a' (DDIM eqs. 12 and 16), written out independently of src. */
-export function coefficientsFor(predictionType: PredictionType, a: number, aPrev: number, eta: number): DdimUpdateCoefficients {
+/** A DDIM step's coefficients from alpha-bar a to a' (DDIM eqs. 12 and 16), written out independently of src. */
+export function coefficientsFor(predictionType: PredictionType, a: number, aPrev: number, eta: number): DdimStepCoefficients {
   const sa = Math.sqrt(a);
   const s1a = Math.sqrt(1 - a);
   const linear = {
@@ -33,6 +36,10 @@ export function coefficientsFor(predictionType: PredictionType, a: number, aPrev
   }[predictionType];
   const sigma = eta * Math.sqrt(((1 - aPrev) / (1 - a)) * (1 - a / aPrev));
   return {
+    timestep: 0,
+    prevTimestep: -1,
+    alphaBar: a,
+    alphaBarPrev: aPrev,
     ...linear,
     rederivedNoiseFromSample: 1 / s1a,
     rederivedNoiseFromDenoised: -sa / s1a,
@@ -42,77 +49,114 @@ export function coefficientsFor(predictionType: PredictionType, a: number, aPrev
   };
 }
 
-export interface UpdateCase {
+export interface CombinationCase {
   readonly label: string;
   readonly shape: number[];
-  readonly coefficients: DdimUpdateCoefficients;
-  readonly flags: DdimUpdateFlags;
-  readonly withNoise: boolean;
-  readonly withThreshold: boolean;
+  readonly combination: Combination;
 }
 
-/** Steps of real schedules: the first (noisiest), one in the middle, the last (to alpha-bar 1). */
-function coefficientSets(): Array<{ label: string; coefficients: DdimUpdateCoefficients }> {
+/** DDIM updates of real schedules: the first (noisiest) step, one in the middle, the last (to alpha-bar 1). */
+function ddimCombinations(): Array<{ label: string; combination: Combination }> {
   const alphaBars = new DdimScheduler().alphaBars;
   const steps: Array<[string, number, number]> = [
     ['t=980', alphaBars[980], alphaBars[960]],
     ['t=500', alphaBars[500], alphaBars[480]],
     ['t=20 to 1', alphaBars[20], 1],
   ];
-  const sets = [];
+  const bounds: Array<[string, DdimOptions]> = [
+    ['no clip', { clipDenoisedSample: false }],
+    ['clip 1', {}],
+    ['clip 0.3', { clipSampleRange: 0.3 }],
+    ['clip 2.5', { clipSampleRange: 2.5 }],
+    ['threshold', { thresholding: true }],
+  ];
+  const combinations = [];
   for (const predictionType of ['noise', 'angular_velocity', 'sample'] as const)
     for (const [step, a, aPrev] of steps)
-      for (const eta of [0, 1]) sets.push({ label: `${predictionType} ${step} eta=${eta}`, coefficients: coefficientsFor(predictionType, a, aPrev, eta) });
-  return sets;
+      for (const eta of [0, 1])
+        for (const [boundLabel, bound] of bounds)
+          for (const rederiveNoise of [false, true]) {
+            const options = new DdimScheduler({ ...bound, predictionType, eta, rederiveNoise }).options;
+            const plan = ddimPlan(options, 0, coefficientsFor(predictionType, a, aPrev, eta));
+            combinations.push({ label: `DDIM ${predictionType} ${step} eta=${eta} ${boundLabel} rederive=${rederiveNoise}`, combination: plan.combination });
+          }
+  return combinations;
 }
 
-const BOUNDS: Array<{ label: string; clipRange: number | null; withThreshold: boolean }> = [
-  { label: 'no clip', clipRange: null, withThreshold: false },
-  { label: 'clip 1', clipRange: 1, withThreshold: false },
-  { label: 'clip 0.3', clipRange: 0.3, withThreshold: false },
-  { label: 'clip 2.5', clipRange: 2.5, withThreshold: false },
-  { label: 'threshold', clipRange: 1, withThreshold: true },
-];
+/**
+ * Shapes of the other schedulers' updates: PNDM's Runge-Kutta sum and 4th-order multistep
+ * (five and six inputs), a three-output step (UniPC's corrected sample kept), a value read by
+ * a later one through a clip, weights of exactly 1 and -1, an output that is an input as it
+ * is, a value with no term.
+ */
+function otherCombinations(): Array<{ label: string; combination: Combination }> {
+  const rk: Combination = {
+    values: [
+      weightedSum('eps', [['h0', 1 / 6], ['h1', 1 / 3], ['h2', 1 / 3], ['modelOutput', 1 / 6]]),
+      weightedSum('prev', [['h3', 1.0204], ['eps', -0.0331]]),
+      weightedSum('denoised', [['h3', 1.13], ['eps', -0.53]]),
+    ],
+    outputs: ['prev', 'denoised'],
+  };
+  const plms: Combination = {
+    values: [
+      weightedSum('sum', [['modelOutput', 55], ['h0', -59], ['h1', 37], ['h2', -9]]),
+      weightedSum('eps', [['sum', 1 / 24], ['sample', 0.17]]),
+      weightedSum('prev', [['sample', 1.0117], ['eps', -0.0297]]),
+      weightedSum('denoised', [['sample', 1.3], ['eps', -0.8]], { kind: 'clip', range: 1 }),
+    ],
+    outputs: ['prev', 'denoised'],
+  };
+  const threeOutputs: Combination = {
+    values: [
+      weightedSum('denoised', [['sample', 1.7], ['modelOutput', -0.9]], { kind: 'threshold' }),
+      weightedSum('corrected', [['h0', 0.93], ['denoised', 0.21], ['h1', -0.04], ['h2', 0.013]]),
+      weightedSum('prev', [['corrected', 0.88], ['denoised', 0.4], ['h1', 0.02], ['noise', 0.31]]),
+    ],
+    outputs: ['prev', 'denoised', 'corrected'],
+  };
+  const edges: Combination = {
+    values: [
+      weightedSum('same', [['sample', 1]]),
+      weightedSum('negated', [['modelOutput', -1], ['sample', 1]], { kind: 'clip', range: 0.5 }),
+      weightedSum('nothing', []),
+      weightedSum('uses', [['nothing', 3], ['negated', 2], ['same', 1]]),
+    ],
+    outputs: ['same', 'uses', 'negated'],
+  };
+  return [
+    { label: 'PNDM Runge-Kutta', combination: rk },
+    { label: 'PNDM 4th order, clipped x0', combination: plms },
+    { label: 'three outputs, thresholded x0, noise', combination: threeOutputs },
+    { label: 'weights 1 and -1, an input as output, an empty sum', combination: edges },
+  ];
+}
 
 /** Odd sizes and ranks 1 to 5, a batch of 1, a single element. */
 export const SHAPES = [[3, 5], [1], [7], [1, 5], [2, 3, 5, 7], [1, 4, 8, 8], [3, 1, 3, 5], [2, 2, 3, 2, 3]];
 
-/**
- * Every combination of coefficient set, bound, re-derived noise and injected noise on the first
- * shape; on each other shape, every combination of bound, re-derivation and noise with the
- * coefficient sets taken in turn.
- */
-export function updateCases(): UpdateCase[] {
-  const cases: UpdateCase[] = [];
-  const sets = coefficientSets();
-  let turn = 0;
-  SHAPES.forEach((shape, shapeIndex) => {
-    for (const set of shapeIndex === 0 ? sets : [null])
-      for (const bound of BOUNDS)
-        for (const rederiveNoise of [false, true])
-          for (const withNoise of [false, true]) {
-            const { label, coefficients } = set ?? sets[turn++ % sets.length];
-            cases.push({
-              label: `[${shape}] ${label} ${bound.label} rederive=${rederiveNoise} noise=${withNoise}`,
-              shape,
-              coefficients,
-              flags: { clipRange: bound.clipRange, rederiveNoise },
-              withNoise,
-              withThreshold: bound.withThreshold,
-            });
-          }
+/** Every combination on the first shape; on each other shape, the combinations taken in turn, and every other one each time. */
+export function combinationCases(): CombinationCase[] {
+  const all = [...ddimCombinations(), ...otherCombinations()];
+  const cases: CombinationCase[] = all.map(({ label, combination }) => ({ label: `[${SHAPES[0]}] ${label}`, shape: SHAPES[0], combination }));
+  SHAPES.slice(1).forEach((shape, shapeIndex) => {
+    all.forEach(({ label, combination }, i) => {
+      if ((i + shapeIndex) % 8 === 0 || i >= all.length - 4) cases.push({ label: `[${shape}] ${label}`, shape, combination });
+    });
   });
   return cases;
 }
 
-/** x ~ 1.5 N(0, 1); p, z ~ N(0, 1); s = 1, 1.4, 1.8, ... per batch item. */
-function caseTensors(testCase: UpdateCase, seed: number): DdimUpdateInputs {
-  const { shape } = testCase;
-  const sample = tf.tidy(() => tf.mul(tf.randomNormal(shape, 0, 1, 'float32', seed), 1.5));
-  const prediction = tf.randomNormal(shape, 0, 1, 'float32', seed + 1);
-  const noise = testCase.withNoise ? tf.randomNormal(shape, 0, 1, 'float32', seed + 2) : null;
-  const threshold = testCase.withThreshold ? tf.tidy(() => tf.add(tf.mul(tf.range(0, shape[0], 1, 'float32'), 0.4), 1)) : null;
-  return { sample, prediction, noise, threshold };
+/** Standard normals for every input a case reads (the sample scaled by 1.5), s = 1, 1.4, 1.8, ... per batch item. */
+export function caseInputs(testCase: CombinationCase, seed: number): Record<string, tf.Tensor> {
+  const inputs: Record<string, tf.Tensor> = {};
+  inputsOf(testCase.combination).forEach((name, i) => {
+    inputs[name] =
+      name === THRESHOLDS
+        ? tf.tidy(() => tf.add(tf.mul(tf.range(0, testCase.shape[0], 1, 'float32'), 0.4), 1))
+        : tf.tidy(() => tf.mul(tf.randomNormal(testCase.shape, 0, 1, 'float32', seed + i), name === 'sample' ? 1.5 : 1));
+  });
+  return inputs;
 }
 
 export interface AgreementReport {
@@ -125,27 +169,28 @@ export interface AgreementReport {
   readonly maxAbsoluteDifference: number;
   /** Cases with an element beyond the tolerance (at most 10 listed). */
   readonly failures: string[];
+  /** Cases where `combine` made another number of tensors than its outputs. */
+  readonly wrongTensorCounts: string[];
   readonly leakedTensors: number;
 }
 
-/** Runs every case through `fusedDdimUpdate` and `ddimUpdateOps` and compares both outputs. */
+/** Runs every case through `combine` (the fused kernel) and `combineOps` (the chain) and compares every output. */
 export async function checkAgreement(): Promise<AgreementReport> {
   const before = tf.memory().numTensors;
-  const cases = updateCases();
+  const cases = combinationCases();
   let worstRatio = 0;
   let worstCase = '';
   let maxAbsoluteDifference = 0;
   const failures: string[] = [];
+  const wrongTensorCounts: string[] = [];
   for (const [index, testCase] of cases.entries()) {
-    const inputs = caseTensors(testCase, 17 * index);
-    const fused = fusedDdimUpdate(inputs, testCase.coefficients, testCase.flags);
-    if (fused === null) throw new Error(`no fused kernel on ${tf.getBackend()}`);
-    const reference = tf.tidy(() => {
-      const { sample, denoised } = ddimUpdateOps(inputs, testCase.coefficients, testCase.flags);
-      return { sample, denoised };
-    });
-    for (const output of ['sample', 'denoised'] as const) {
-      const [actual, expected] = await Promise.all([fused[output].data(), reference[output].data()]);
+    const inputs = caseInputs(testCase, 17 * index);
+    const beforeCall = tf.memory().numTensors;
+    const fused = combine(testCase.combination, inputs);
+    if (tf.memory().numTensors - beforeCall !== testCase.combination.outputs.length) wrongTensorCounts.push(testCase.label);
+    const reference = tf.tidy(() => combineOps(testCase.combination, inputs).map((output) => tf.clone(output)));
+    for (const [o, output] of testCase.combination.outputs.entries()) {
+      const [actual, expected] = await Promise.all([fused[o].data(), reference[o].data()]);
       for (let i = 0; i < expected.length; i++) {
         const difference = Math.abs(actual[i] - expected[i]);
         const ratio = difference / (RELATIVE_TOLERANCE * Math.abs(expected[i]) + ABSOLUTE_FLOOR);
@@ -155,10 +200,12 @@ export async function checkAgreement(): Promise<AgreementReport> {
           worstCase = `${testCase.label} ${output}[${i}]: ${actual[i]} vs ${expected[i]}`;
         }
         maxAbsoluteDifference = Math.max(maxAbsoluteDifference, difference);
-        if (!(ratio <= 1) && failures.length < 10 && !failures.includes(testCase.label)) failures.push(`${testCase.label} ${output}[${i}]: ${actual[i]} vs ${expected[i]}`);
+        if (!(ratio <= 1) && failures.length < 10 && !failures.some((failure) => failure.startsWith(testCase.label))) {
+          failures.push(`${testCase.label} ${output}[${i}]: ${actual[i]} vs ${expected[i]}`);
+        }
       }
     }
-    tf.dispose([inputs.sample, inputs.prediction, inputs.noise, inputs.threshold, fused.sample, fused.denoised, reference.sample, reference.denoised].filter((t): t is tf.Tensor => t !== null));
+    tf.dispose([...Object.values(inputs), ...fused, ...reference]);
   }
-  return { backend: tf.getBackend(), cases: cases.length, worstRatio, worstCase, maxAbsoluteDifference, failures, leakedTensors: tf.memory().numTensors - before };
+  return { backend: tf.getBackend(), cases: cases.length, worstRatio, worstCase, maxAbsoluteDifference, failures, wrongTensorCounts, leakedTensors: tf.memory().numTensors - before };
 }

@@ -1,8 +1,9 @@
-/** A page that checks the fused DDIM update kernels on each backend Chromium runs. */
+/** A page that checks the fused combination kernels on each backend Chromium runs. */
 import * as tf from '@tensorflow/tfjs-core';
 import { DdimScheduler, type DdimOptions } from 'tfjs-diffusion-schedulers';
-import { activeBackendHasFusedKernel, fusedDdimUpdate } from '../../../src/kernels';
-import { ddimUpdateOps } from '../../../src/schedulers/ddim_update';
+import { activeBackendHasFusedKernel, combine, fusedKernels } from '../../../src/kernels';
+import { ddimPlan } from '../../../src/schedulers/ddim/plan';
+import { SCHEDULERS } from '../../../src/schedulers/registry';
 import { checkAgreement, coefficientsFor } from '../helpers/kernels_cases';
 import { countGpuPrograms } from '../helpers/kernels_programs';
 import { useBackend } from './backends';
@@ -25,53 +26,65 @@ function resident(shape: number[], seed: number): tf.Tensor {
 }
 
 /**
- * GPU programs of one `step` with inputs already on the device, after a first step compiled
- * them; `noise`: 'injected' passes a resident z, 'drawn' lets the step draw it on the host.
- * Also the programs of the op chain on the same inputs, for comparison.
+ * GPU programs of each step of a `numSteps` run of the scheduler `name` (the command line's
+ * name) with inputs already on the device; `noise`: 'injected' passes a resident z, 'drawn'
+ * lets the step draw it on the host. The run is taken twice, the first time to compile every
+ * program; then once more with the fused kernels off (the op chain), for comparison.
  */
-async function programsPerStep(backend: string, options: DdimOptions, noise: 'injected' | 'drawn') {
+async function programsPerStep(backend: string, name: string, options: object, noise: 'injected' | 'drawn', numSteps = 4) {
   await useBackend(backend);
   const shape = [2, 4, 16, 16];
-  const scheduler = new DdimScheduler(options);
-  const { state, timesteps } = scheduler.init(10, shape, { seed: 0 });
+  const scheduler = SCHEDULERS.find((entry) => entry.name === name)!.create(options);
   const sample = resident(shape, 1);
   const prediction = resident(shape, 2);
   const injected = noise === 'injected' ? { noise: resident(shape, 3) } : {};
-  const step = () => {
-    const out = scheduler.step(state, sample, prediction, injected);
-    tf.dispose([out.sample, out.denoised]);
+  const run = () => {
+    const started = scheduler.init(numSteps, shape, { seed: 0 });
+    started.timesteps.dispose();
+    let state = started.state;
+    const programs: Array<number | null> = [];
+    while (state.timestep !== undefined) {
+      const current = state;
+      const { result, programs: count } = countGpuPrograms(() => scheduler.step(current, sample, prediction, injected));
+      tf.dispose([result.sample, result.denoised]);
+      programs.push(count);
+      state = result.state;
+    }
+    state.dispose();
+    return programs;
   };
-  step();
-  const fused = countGpuPrograms(step).programs;
-  const coefficients = coefficientsFor(options.predictionType === 'angular_velocity' ? 'angular_velocity' : 'noise', 0.3, 0.5, options.eta ?? 0);
-  const chainInputs = { sample, prediction, noise: injected.noise ?? null, threshold: null };
-  const chainFlags = { clipRange: options.clipDenoisedSample === false ? null : 1, rederiveNoise: options.rederiveNoise ?? false };
-  const chainStep = () => tf.dispose(Object.values(tf.tidy(() => ({ ...ddimUpdateOps(chainInputs, coefficients, chainFlags) }))));
-  chainStep();
-  const chain = countGpuPrograms(chainStep).programs;
+  run();
+  const fused = run();
+  fusedKernels.enabled = false;
+  let chain: Array<number | null>;
+  try {
+    run();
+    chain = run();
+  } finally {
+    fusedKernels.enabled = true;
+  }
   await tf.tidy(() => tf.sum(sample)).data();
-  tf.dispose([sample, prediction, injected.noise ?? null, timesteps].filter((t): t is tf.Tensor => t !== null));
-  state.dispose();
+  tf.dispose([sample, prediction, injected.noise ?? null].filter((t): t is tf.Tensor => t !== null));
   return { backend: tf.getBackend(), fused, chain };
+}
+
+/** A DDIM update as the step runs it: x, p and z resident, a threshold per batch item or a clip. */
+function ddimUpdate(withThreshold: boolean) {
+  const options = new DdimScheduler({ eta: 1, thresholding: withThreshold }).options;
+  return ddimPlan(options, 0, coefficientsFor('noise', 0.3, 0.5, 1)).combination;
 }
 
 /** GPU programs of the fused update alone, with resident inputs and a resident threshold per batch item. */
 async function updatePrograms(backend: string, withThreshold: boolean) {
   await useBackend(backend);
   const shape = [2, 4, 16, 16];
-  const inputs = {
-    sample: resident(shape, 7),
-    prediction: resident(shape, 8),
-    noise: resident(shape, 9),
-    threshold: withThreshold ? tf.tidy(() => tf.add(tf.abs(resident([2], 10)), 1)) : null,
-  };
-  const update = () => {
-    const out = fusedDdimUpdate(inputs, coefficientsFor('noise', 0.3, 0.5, 1), { clipRange: 1, rederiveNoise: false });
-    tf.dispose([out?.sample ?? null, out?.denoised ?? null].filter((t): t is tf.Tensor => t !== null));
-  };
+  const inputs: Record<string, tf.Tensor> = { sample: resident(shape, 7), modelOutput: resident(shape, 8), noise: resident(shape, 9) };
+  if (withThreshold) inputs.thresholds = tf.tidy(() => tf.add(tf.abs(resident([2], 10)), 1));
+  const combination = ddimUpdate(withThreshold);
+  const update = () => tf.dispose(combine(combination, inputs));
   update();
   const { programs } = countGpuPrograms(update);
-  tf.dispose(Object.values(inputs).filter((t): t is tf.Tensor => t !== null));
+  tf.dispose(Object.values(inputs));
   return { backend: tf.getBackend(), programs };
 }
 
@@ -79,10 +92,7 @@ async function updatePrograms(backend: string, withThreshold: boolean) {
 async function tensorsAndReads(backend: string) {
   await useBackend(backend);
   const shape = [3, 4, 5];
-  const sample = resident(shape, 4);
-  const prediction = resident(shape, 5);
-  const noise = resident(shape, 6);
-  const threshold = tf.tensor1d([1, 1.5, 2.5]);
+  const inputs: Record<string, tf.Tensor> = { sample: resident(shape, 4), modelOutput: resident(shape, 5), noise: resident(shape, 6), thresholds: tf.tensor1d([1, 1.5, 2.5]) };
   const scheduler = new DdimScheduler({ eta: 1 });
   const { state, timesteps } = scheduler.init(10, shape, { seed: 0 });
   const impl = tf.backend() as unknown as Record<string, unknown>;
@@ -95,15 +105,15 @@ async function tensorsAndReads(backend: string) {
     };
   }
   const before = tf.memory().numTensors;
-  const fused = fusedDdimUpdate({ sample, prediction, noise, threshold }, coefficientsFor('noise', 0.3, 0.5, 1), { clipRange: 1, rederiveNoise: true });
+  const fused = combine(ddimUpdate(true), inputs);
   const madeByUpdate = tf.memory().numTensors - before;
-  const out = scheduler.step(state, sample, prediction);
+  const out = scheduler.step(state, inputs.sample, inputs.modelOutput);
   const madeByUpdateAndStep = tf.memory().numTensors - before;
   delete impl.read;
   delete impl.readSync;
-  tf.dispose([fused?.sample ?? null, fused?.denoised ?? null, out.sample, out.denoised].filter((t): t is tf.Tensor => t !== null));
+  tf.dispose([...fused, out.sample, out.denoised]);
   const leaked = tf.memory().numTensors - before;
-  tf.dispose([sample, prediction, noise, threshold, timesteps]);
+  tf.dispose([...Object.values(inputs), timesteps]);
   state.dispose();
   // the spy works: a real read-back is seen
   let seen = 0;
@@ -116,7 +126,7 @@ async function tensorsAndReads(backend: string) {
   tf.tidy(() => tf.add(probe, 1)).dataSync();
   delete impl.readSync;
   probe.dispose();
-  return { fused: fused !== null, madeByUpdate, madeByUpdateAndStep, reads, leaked, spySeesReads: seen > 0 };
+  return { fused: activeBackendHasFusedKernel(), madeByUpdate, madeByUpdateAndStep, reads, leaked, spySeesReads: seen > 0 };
 }
 
 /** Bumblebee's 10-step loops (fixtures/bumblebee_ddim.json) with the fused kernel; sums and slices. */

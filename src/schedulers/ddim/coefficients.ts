@@ -1,4 +1,5 @@
-import type { ResolvedDdimOptions } from './ddim_options';
+import { noiseFromDenoisedWeights, predictionWeights } from '../prediction_weights';
+import type { ResolvedDdimOptions } from './options';
 
 /**
  * The numbers one DDIM step needs, computed on the host in float64 from the float32
@@ -33,22 +34,6 @@ export interface DdimStepCoefficients {
   readonly sigma: number;
 }
 
-/**
- * What a step divides by in place of a zero alpha-bar or a zero 1 - alpha-bar: 2^-24, the
- * value diffusers' Euler scheduler puts in place of a zero terminal alpha-bar. Zero-SNR
- * schedules (rescaleBetasZeroSnr) end at alpha-bar = 0 exactly, where x0 from a noise
- * prediction divides by sqrt(alpha-bar) (diffusers: NaN or Infinity); an inversion starting at
- * alpha-bar = 1 derives eps from a 'sample' prediction (or rederiveNoise) by dividing by
- * sqrt(1 - alpha-bar) = 0. Only exact zeros are replaced, so every finite diffusers number
- * stays as it is (a squared-cosine schedule's last alpha-bar, 2.4e-9, is used as it is).
- */
-const ZERO_DIVISOR_FLOOR = 2 ** -24;
-
-/** sqrt(value), with an exact zero replaced by ZERO_DIVISOR_FLOOR: for divisions. */
-function sqrtDivisor(value: number): number {
-  return Math.sqrt(value > 0 ? value : ZERO_DIVISOR_FLOOR);
-}
-
 /** One end of a step: a timestep (negative: past the schedule's end) and its alpha-bar. */
 export interface NoiseLevel {
   readonly timestep: number;
@@ -62,25 +47,8 @@ export interface NoiseLevel {
 export function ddimCoefficientsBetween(options: ResolvedDdimOptions, from: NoiseLevel, to: NoiseLevel): DdimStepCoefficients {
   const alphaBar = from.alphaBar;
   const alphaBarPrev = to.alphaBar;
-  const sqrtAlphaBar = Math.sqrt(alphaBar);
-  const sqrtOneMinusAlphaBar = Math.sqrt(1 - alphaBar);
-  const sqrtAlphaBarDivisor = sqrtDivisor(alphaBar);
-  const sqrtOneMinusAlphaBarDivisor = sqrtDivisor(1 - alphaBar);
-  // eps from x and x0: (x - sqrt(a) * x0) / sqrt(1 - a)
-  const noiseFromDenoised = { sample: 1 / sqrtOneMinusAlphaBarDivisor, denoised: -sqrtAlphaBar / sqrtOneMinusAlphaBarDivisor };
-
-  let linear;
-  switch (options.predictionType) {
-    case 'noise': // x0 = (x - sqrt(1 - a) * eps) / sqrt(a)
-      linear = { denoisedFromSample: 1 / sqrtAlphaBarDivisor, denoisedFromPrediction: -sqrtOneMinusAlphaBar / sqrtAlphaBarDivisor, noiseFromSample: 0, noiseFromPrediction: 1 };
-      break;
-    case 'angular_velocity': // v = sqrt(a) * eps - sqrt(1 - a) * x0 (arXiv 2202.00512, appendix D)
-      linear = { denoisedFromSample: sqrtAlphaBar, denoisedFromPrediction: -sqrtOneMinusAlphaBar, noiseFromSample: sqrtOneMinusAlphaBar, noiseFromPrediction: sqrtAlphaBar };
-      break;
-    case 'sample':
-      linear = { denoisedFromSample: 0, denoisedFromPrediction: 1, noiseFromSample: noiseFromDenoised.sample, noiseFromPrediction: noiseFromDenoised.denoised };
-      break;
-  }
+  const weights = predictionWeights(options.predictionType, alphaBar);
+  const rederived = noiseFromDenoisedWeights(alphaBar);
 
   // sigma^2 of eq. (16); 0 unless the step removes noise (a' > a, which also keeps both divisors positive).
   const variance = alphaBarPrev > alphaBar ? ((1 - alphaBarPrev) / (1 - alphaBar)) * (1 - alphaBar / alphaBarPrev) : 0;
@@ -90,9 +58,12 @@ export function ddimCoefficientsBetween(options: ResolvedDdimOptions, from: Nois
     prevTimestep: to.timestep,
     alphaBar,
     alphaBarPrev,
-    ...linear,
-    rederivedNoiseFromSample: noiseFromDenoised.sample,
-    rederivedNoiseFromDenoised: noiseFromDenoised.denoised,
+    denoisedFromSample: weights.denoisedFromSample,
+    denoisedFromPrediction: weights.denoisedFromOutput,
+    noiseFromSample: weights.noiseFromSample,
+    noiseFromPrediction: weights.noiseFromOutput,
+    rederivedNoiseFromSample: rederived.fromSample,
+    rederivedNoiseFromDenoised: rederived.fromDenoised,
     prevFromDenoised: Math.sqrt(alphaBarPrev),
     // eta > 1 asks for more fresh noise than the step removes, and at a zero-SNR start (a = 0)
     // 1 - a' - sigma^2 is 0 up to rounding; the direction term then vanishes instead of

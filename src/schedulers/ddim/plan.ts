@@ -1,0 +1,55 @@
+import { weightedSum, type Bound, type Combination } from '../../kernels/combination';
+import { MODEL_OUTPUT, NOISE, SAMPLE, type StepPlan } from '../plan';
+import type { DdimStepCoefficients } from './coefficients';
+import type { ResolvedDdimOptions } from './options';
+
+/**
+ * The DDIM update (arXiv 2010.02502, eq. 12) with a step's coefficients, as a combination, for
+ * the model call at `timestep`:
+ *
+ *   denoised = bound(x * denoisedFromSample + p * denoisedFromPrediction)      "predicted x0"
+ *   eps      = x * noiseFromSample + p * noiseFromPrediction                    (or re-derived from x and the bounded x0, GLIDE)
+ *   prev     = denoised * prevFromDenoised + eps * prevFromNoise + z * sigma   "direction pointing to x_t", random noise
+ *
+ * where the bound is dynamic thresholding, or the clip to ±clipSampleRange, or none.
+ */
+export function ddimPlan(options: ResolvedDdimOptions, timestep: number, c: DdimStepCoefficients): StepPlan {
+  const bound: Bound | undefined = options.thresholding ? { kind: 'threshold' } : options.clipDenoisedSample ? { kind: 'clip', range: options.clipSampleRange } : undefined;
+  const denoisedTerms = [
+    [SAMPLE, c.denoisedFromSample],
+    [MODEL_OUTPUT, c.denoisedFromPrediction],
+  ] as const;
+  const combination: Combination = {
+    values: [
+      weightedSum('denoised', denoisedTerms, bound),
+      options.rederiveNoise
+        ? weightedSum('eps', [
+            [SAMPLE, c.rederivedNoiseFromSample],
+            ['denoised', c.rederivedNoiseFromDenoised],
+          ])
+        : weightedSum('eps', [
+            [SAMPLE, c.noiseFromSample],
+            [MODEL_OUTPUT, c.noiseFromPrediction],
+          ]),
+      weightedSum('prev', [
+        ['denoised', c.prevFromDenoised],
+        ['eps', c.prevFromNoise],
+        [NOISE, c.sigma],
+      ]),
+    ],
+    outputs: ['prev', 'denoised'],
+  };
+  return {
+    timestep,
+    combination,
+    sample: 'prev',
+    denoised: 'denoised',
+    // Bumblebee splits the key on every step of a run with eta > 0 (the last included), and
+    // diffusers draws variance_noise on every such step, whether or not sigma is 0.
+    drawsNoise: options.eta > 0,
+    threshold: options.thresholding
+      ? { measure: { values: [weightedSum('unbounded', denoisedTerms)], outputs: ['unbounded'] }, ratio: options.dynamicThresholdingRatio, maxValue: options.sampleMaxValue }
+      : undefined,
+    keep: {},
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * The options several scheduler classes share, with one name, one check and one meaning
+ * (../shared/API.md, "Shared vocabulary"); each class's table picks the ones it has and may
+ * change a default with `withDefault`.
+ */
+import { checkBoolean, checkInteger, checkNumberIn, checkOneOf } from '../errors';
+import type { BetaSchedule } from '../schedule/betas';
+import type { TimestepSpacing } from '../schedule/timesteps';
+import type { OptionSpec } from './options';
+import { checkTrainedBetas } from './trained_betas';
+
+export type PredictionType = 'noise' | 'angular_velocity' | 'sample';
+export type AlphaClipStrategy = 'one' | 'alpha_zero';
+
+const OPEN_UNIT = { min: 0, max: 1, openMin: true, openMax: true };
+
+function oneOf<T extends string>(values: readonly T[], fallback: T): OptionSpec<T> {
+  return { default: fallback, check: (name, value) => checkOneOf(name, value, values) };
+}
+
+function booleanOption(fallback: boolean): OptionSpec<boolean> {
+  return { default: fallback, check: checkBoolean };
+}
+
+export const NUM_TRAIN_STEPS: OptionSpec<number> = { default: 1000, check: (name, value) => checkInteger(name, value, 1) };
+export const BETA_SCHEDULE = oneOf<BetaSchedule>(['linear', 'quadratic', 'squared_cosine'], 'linear');
+export const BETA_START: OptionSpec<number> = { default: 0.0001, check: (name, value) => checkNumberIn(name, value, OPEN_UNIT) };
+export const BETA_END: OptionSpec<number> = { default: 0.02, check: (name, value) => checkNumberIn(name, value, OPEN_UNIT) };
+export const TRAINED_BETAS: OptionSpec<readonly number[] | null> = {
+  default: null,
+  check: (name, value, resolved, nameOf) => (value === null ? null : checkTrainedBetas(name, value, resolved.numTrainSteps as number, nameOf('numTrainSteps'))),
+};
+export const RESCALE_BETAS_ZERO_SNR = booleanOption(false);
+/** The prediction types a class answers, default 'noise'. */
+export function predictionTypeOption<T extends string>(values: readonly T[]): OptionSpec<T> {
+  return oneOf(values, values[0]);
+}
+export const ALPHA_CLIP_STRATEGY = oneOf<AlphaClipStrategy>(['one', 'alpha_zero'], 'one');
+export const TIMESTEPS_OFFSET: OptionSpec<number> = {
+  default: 0,
+  check: (name, value, resolved) => checkInteger(name, value, 0, (resolved.numTrainSteps as number) - 1),
+};
+export const TIMESTEP_SPACING = oneOf<TimestepSpacing>(['leading', 'trailing', 'linspace'], 'leading');
+export const CLIP_DENOISED_SAMPLE = booleanOption(true);
+export const CLIP_SAMPLE_RANGE: OptionSpec<number> = { default: 1, check: (name, value) => checkNumberIn(name, value, { min: 0, openMin: true }) };
+export const THRESHOLDING = booleanOption(false);
+export const DYNAMIC_THRESHOLDING_RATIO: OptionSpec<number> = { default: 0.995, check: (name, value) => checkNumberIn(name, value, OPEN_UNIT) };
+export const SAMPLE_MAX_VALUE: OptionSpec<number> = { default: 1, check: (name, value) => checkNumberIn(name, value, { min: 1 }) };
+
+/** A boolean option of a class's own, with its default. */
+export { booleanOption, oneOf };
