@@ -3,6 +3,7 @@
  * Bumblebee's (`ddim_scheduler_test.exs`) and diffusers' (`tests/schedulers/test_schedulers.py`).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { Scheduler } from 'tfjs-diffusion-schedulers';
 
 /** Bumblebee: Nx.iota({8, 8, 4}) / 256, channels-last, no batch axis. */
 export function bumblebeeSample(): tf.Tensor {
@@ -16,7 +17,18 @@ export function dummySampleDeter(): tf.Tensor {
 
 /** diffusers' dummy_noise_deter: the same layout, element = (767 - index) / 768. */
 export function dummyNoiseDeter(): tf.Tensor {
-  return tf.tidy(() => tf.transpose(tf.reshape(tf.div(tf.range(767, -1, -1, 'float32'), 768), [3, 8, 8, 4]), [3, 0, 1, 2]));
+  return deterministicNoise([4, 3, 8, 8]);
+}
+
+/**
+ * diffusers' dummy_noise_deter of `shape` ([batch, ...rest]): element [b][...rest] =
+ * (n - 1 - index) / n with index = b + batch * (row-major index in rest) and n the size:
+ * [4, 3, 8, 8] gives (767 - (256c + 32h + 4w + b)) / 768, [4, 3, 8] (95 - (32c + 4w + b)) / 96.
+ */
+export function deterministicNoise(shape: readonly number[]): tf.Tensor {
+  const [batch, ...rest] = shape;
+  const size = tf.util.sizeFromShape(shape as number[]);
+  return tf.tidy(() => tf.transpose(tf.reshape(tf.div(tf.range(size - 1, -1, -1, 'float32'), size), [...rest, batch]), [rest.length, ...rest.map((_, i) => i)]));
 }
 
 /** Both suites' dummy model: prediction = sample * t / (t + 1). */
@@ -34,12 +46,6 @@ export function expectCloseBumblebee(actual: ArrayLike<number>, expected: ArrayL
   expect(misses).toEqual([]);
 }
 
-/** What the loop needs of a scheduler (DdimScheduler, DdimInverseScheduler, ...). */
-interface SteppingScheduler<State extends { dispose(): void }> {
-  init(numSteps: number, shape: number[], opts?: { seed?: number | bigint; startIndex?: number }): { state: State; timesteps: tf.Tensor1D };
-  step(state: State, sample: tf.Tensor, prediction: tf.Tensor): { state: State; sample: tf.Tensor; denoised: tf.Tensor };
-  addNoise?(original: tf.Tensor, noise: tf.Tensor, timesteps: number[]): tf.Tensor;
-}
 
 /** diffusers' test_full_loop_with_noise: start at `startIndex` from `initial` noised with `noise` at the first timestep run. */
 export interface NoisyStart {
@@ -54,8 +60,8 @@ export interface NoisyStart {
  * item at t_start; diffusers broadcasts one timestep over the batch). Leaves only the
  * returned tensor.
  */
-export function runDummyLoop<State extends { dispose(): void }>(
-  scheduler: SteppingScheduler<State>,
+export function runDummyLoop(
+  scheduler: Scheduler,
   numSteps: number,
   initial: tf.Tensor,
   noisyStart?: NoisyStart,
@@ -64,8 +70,8 @@ export function runDummyLoop<State extends { dispose(): void }>(
 }
 
 /** The same loop with another model, e.g. an exact denoiser. */
-export function runLoop<State extends { dispose(): void }>(
-  scheduler: SteppingScheduler<State>,
+export function runLoop(
+  scheduler: Scheduler,
   numSteps: number,
   initial: tf.Tensor,
   model: (sample: tf.Tensor, timestep: number) => tf.Tensor,
@@ -75,7 +81,7 @@ export function runLoop<State extends { dispose(): void }>(
   const timestepValues = timesteps.dataSync();
   let state = first;
   let sample = noisyStart
-    ? scheduler.addNoise!(initial, noisyStart.noise, Array.from({ length: initial.shape[0] }, () => timestepValues[0]))
+    ? scheduler.addNoise(initial, noisyStart.noise, Array.from({ length: initial.shape[0] }, () => timestepValues[0]))
     : tf.clone(initial);
   for (const t of timestepValues) {
     const prediction = model(sample, t);

@@ -4,8 +4,10 @@
  * host in float64 from the read-back sample, so that they measure the loop and not a reduction
  * on the device (a 16-bit texture cannot even hold a sum of 57 to better than 0.03).
  */
+import { f32 } from '../helpers/fixture_arrays';
+import { diffusersCase } from './diffusers_fixtures';
 import type { CaseOutcome, LoopOutcome } from './run_case';
-import type { BumblebeeLoopCase, DiffusersLoopCase, ReferenceCase } from './reference_cases';
+import type { BumblebeeLoopCase, DiffusersLoopCase, FixtureLoopCase, ReferenceCase } from './reference_cases';
 
 /** |actual - expected| <= abs + rel * |expected|, for every element. */
 export interface Tolerance {
@@ -55,6 +57,30 @@ export function diffusersErrors(testCase: DiffusersLoopCase, outcome: LoopOutcom
   return { absSum: Math.abs(total - testCase.absSum), absMean: Math.abs(total / outcome.values.length - testCase.absMean) };
 }
 
+/** Largest |actual - expected| over the final sample of a fixture case (and its denoised, where recorded). */
+export function fixtureError(testCase: FixtureLoopCase, outcome: LoopOutcome): number {
+  const recorded = diffusersCase(testCase.family, testCase.caseName);
+  const pairs: Array<[readonly number[], Float32Array]> = [[outcome.values, f32(recorded.final_sample)]];
+  if (recorded.final_denoised !== null && outcome.denoised) pairs.push([outcome.denoised, f32(recorded.final_denoised)]);
+  return Math.max(...pairs.flatMap(([actual, expected]) => Array.from(expected, (x, i) => Math.abs(actual[i] - x))));
+}
+
+/** A fixture case's misses: every element of the final sample and denoised, and the public sums it reproduces. */
+function fixtureMisses(testCase: FixtureLoopCase, outcome: LoopOutcome): string[] {
+  const recorded = diffusersCase(testCase.family, testCase.caseName);
+  if (JSON.stringify(outcome.shape) !== JSON.stringify(recorded.shape)) return [`shape ${outcome.shape} vs ${recorded.shape}`];
+  const misses = closeMisses('sample', outcome.values, Array.from(f32(recorded.final_sample)), testCase.tolerance);
+  if (recorded.final_denoised !== null && outcome.denoised) misses.push(...closeMisses('denoised', outcome.denoised, Array.from(f32(recorded.final_denoised)), testCase.tolerance));
+  const known = testCase.public;
+  if (known) {
+    const total = absSum(outcome.values);
+    if (known.absSum !== undefined && !(Math.abs(total - known.absSum) <= known.absSumTolerance!)) misses.push(`public abs sum ${total} vs ${known.absSum} (tolerance ${known.absSumTolerance})`);
+    const mean = total / outcome.values.length;
+    if (known.absMean !== undefined && !(Math.abs(mean - known.absMean) <= known.absMeanTolerance!)) misses.push(`public abs mean ${mean} vs ${known.absMean} (tolerance ${known.absMeanTolerance})`);
+  }
+  return misses.slice(0, 10);
+}
+
 function closeMisses(label: string, actual: number[], expected: number[], tolerance: Tolerance): string[] {
   const misses: string[] = [];
   expected.forEach((x, i) => {
@@ -68,7 +94,8 @@ export function referenceMisses(testCase: ReferenceCase, outcome: CaseOutcome): 
   const misses = outcome.leaked === 0 ? [] : [`leaked ${outcome.leaked} tensors`];
   if (testCase.kind === 'timesteps') {
     if (outcome.kind !== 'timesteps') return [...misses, `expected timesteps, got a ${outcome.kind}`];
-    if (outcome.dtype !== 'int32') misses.push(`timesteps are ${outcome.dtype}, not int32`);
+    const dtype = testCase.dtype ?? 'int32';
+    if (outcome.dtype !== dtype) misses.push(`timesteps are ${outcome.dtype}, not ${dtype}`);
     if (JSON.stringify(outcome.timesteps) !== JSON.stringify(testCase.timesteps)) misses.push(`timesteps ${outcome.timesteps} vs ${testCase.timesteps}`);
     return misses;
   }
@@ -77,6 +104,7 @@ export function referenceMisses(testCase: ReferenceCase, outcome: CaseOutcome): 
     if (JSON.stringify(outcome.shape) !== '[8,8,4]') return [...misses, `shape ${outcome.shape}`];
     return [...misses, ...closeMisses('sum', [sum(outcome.values)], [testCase.sum], BUMBLEBEE_TOLERANCE), ...closeMisses('slice', bumblebeeSlice(outcome.values), testCase.slice, BUMBLEBEE_TOLERANCE)];
   }
+  if (testCase.kind === 'fixture_loop') return [...misses, ...fixtureMisses(testCase, outcome)];
   const errors = diffusersErrors(testCase, outcome);
   if (!(errors.absSum <= DIFFUSERS_ABS_SUM)) misses.push(`abs sum off by ${errors.absSum} (> ${DIFFUSERS_ABS_SUM})`);
   if (!(errors.absMean <= DIFFUSERS_ABS_MEAN)) misses.push(`abs mean off by ${errors.absMean} (> ${DIFFUSERS_ABS_MEAN})`);

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bumblebeeErrors, diffusersErrors } from './compare';
+import { bumblebeeErrors, diffusersErrors, fixtureError } from './compare';
 import type { CaseOutcome } from './run_case';
 import type { ReferenceCase } from './reference_cases';
 
@@ -13,6 +13,8 @@ interface Row {
   bumblebeeSum: number;
   diffusersAbsSum: number;
   diffusersAbsMean: number;
+  /** Largest element error of the full-array fixture loops (fixtures/diffusers). */
+  fixtureElement: number;
   /** Final samples by case name, to compare with the cpu backend's. */
   samples: Map<string, number[]>;
 }
@@ -30,13 +32,15 @@ export class PrecisionReport {
   add(label: string, testCase: ReferenceCase, outcome: CaseOutcome): void {
     if (outcome.kind !== 'loop' || testCase.kind === 'timesteps') return;
     // -Infinity: not measured (yet); a NaN error stays NaN and shows.
-    const row = this.rows.get(label) ?? { bumblebeeSlice: -Infinity, bumblebeeSum: -Infinity, diffusersAbsSum: -Infinity, diffusersAbsMean: -Infinity, samples: new Map() };
+    const row = this.rows.get(label) ?? { bumblebeeSlice: -Infinity, bumblebeeSum: -Infinity, diffusersAbsSum: -Infinity, diffusersAbsMean: -Infinity, fixtureElement: -Infinity, samples: new Map() };
     this.rows.set(label, row);
     row.samples.set(testCase.name, outcome.values);
     if (testCase.kind === 'bumblebee_loop') {
       const errors = bumblebeeErrors(testCase, outcome);
       row.bumblebeeSlice = Math.max(row.bumblebeeSlice, errors.slice);
       row.bumblebeeSum = Math.max(row.bumblebeeSum, errors.sum);
+    } else if (testCase.kind === 'fixture_loop') {
+      row.fixtureElement = Math.max(row.fixtureElement, fixtureError(testCase, outcome));
     } else {
       const errors = diffusersErrors(testCase, outcome);
       row.diffusersAbsSum = Math.max(row.diffusersAbsSum, errors.absSum);
@@ -60,13 +64,13 @@ export class PrecisionReport {
     const lines = [
       `# ${this.title}`,
       '',
-      'Largest absolute errors over the cases each backend ran (Bumblebee: 5 loops, 18-element slices and sums of 256 elements; diffusers: the DDIMScheduler and DDIMInverseScheduler loops, sum and mean of |sample| over 768 elements).',
+      'Largest absolute errors over the cases each backend ran (Bumblebee: its loops, 18-element slices and sums of 256 elements; diffusers: the public loops, sum and mean of |sample| over 768 elements; fixtures: every element of the final sample and denoised of the full-array loops of fixtures/diffusers).',
       '"any element vs cpu": the largest difference from the float32 result of the cpu backend over every element of every loop.',
       '',
-      '| backend | Bumblebee slice | Bumblebee sum | diffusers abs sum | diffusers abs mean | any element vs cpu |',
-      '|---|---|---|---|---|---|',
+      '| backend | Bumblebee slice | Bumblebee sum | diffusers abs sum | diffusers abs mean | fixture element | any element vs cpu |',
+      '|---|---|---|---|---|---|---|',
       ...[...this.rows].map(([label, row]) =>
-        `| ${label} | ${show(row.bumblebeeSlice)} | ${show(row.bumblebeeSum)} | ${show(row.diffusersAbsSum)} | ${show(row.diffusersAbsMean)} | ${show(this.differenceFromCpu(row))} |`,
+        `| ${label} | ${show(row.bumblebeeSlice)} | ${show(row.bumblebeeSum)} | ${show(row.diffusersAbsSum)} | ${show(row.diffusersAbsMean)} | ${show(row.fixtureElement)} | ${show(this.differenceFromCpu(row))} |`,
       ),
       '',
     ];

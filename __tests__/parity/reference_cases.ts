@@ -1,25 +1,33 @@
 /**
  * The reference cases every backend must reproduce, read once from the fixtures for both the
- * Node and the browser parity suites: Bumblebee's 10-step loops and timesteps
- * (fixtures/bumblebee_ddim.json), and diffusers' full loops and offset timesteps of
- * DDIMScheduler and DDIMInverseScheduler with schedulers built from their test configs
- * (fixtures/diffusers_ddim.json). No Node built-ins: the Chromium test page bundles it.
+ * Node and the browser parity suites. DDIM's are here: Bumblebee's 10-step loops and timesteps
+ * (fixtures/bumblebee_ddim.json), diffusers' full loops and offset timesteps of DDIMScheduler
+ * and DDIMInverseScheduler with schedulers built from their test configs
+ * (fixtures/diffusers_ddim.json). Every other scheduler brings its cases in a file of its own
+ * under cases/ (one per family), listed in FAMILY_CASES. No Node built-ins: the Chromium test
+ * page bundles it.
  */
-import type { DdimOptions } from 'tfjs-diffusion-schedulers';
 import bumblebee from '../../fixtures/bumblebee_ddim.json';
 import diffusers from '../../fixtures/diffusers_ddim.json';
+import type { Tolerance } from './compare';
 
 /**
- * How a case makes its scheduler: Bumblebee's options, or a diffusers scheduler_config read by
- * `fromDiffusersConfig` (of DdimInverseScheduler when `inverse`), as diffusers' tests build theirs.
+ * How a case makes its scheduler: the command line's name of the class (src/schedulers/registry)
+ * and our options, or a diffusers scheduler_config read by the class's `fromDiffusersConfig`
+ * (with `options` as overrides), as diffusers' tests build theirs.
  */
-export type SchedulerSpec = { options: DdimOptions } | { diffusersConfig: Record<string, unknown>; inverse: boolean };
+export interface SchedulerSpec {
+  readonly scheduler: string;
+  readonly options?: Record<string, unknown>;
+  readonly diffusersConfig?: Record<string, unknown>;
+}
 
 /** A 10-step loop of Bumblebee's dummy model from Bumblebee's sample: sum and a slice to compare. */
 export interface BumblebeeLoopCase {
   kind: 'bumblebee_loop';
   name: string;
   scheduler: SchedulerSpec;
+  numSteps: number;
   sum: number;
   /** sample[1..3, 1..3, 1..2], flattened row-major. */
   slice: number[];
@@ -36,63 +44,91 @@ export interface DiffusersLoopCase {
   absMean: number;
 }
 
-/** The int32 timesteps `init(numSteps)` returns. */
+/**
+ * A run of a diffusers scheduler on diffusers' harness with every element recorded
+ * (fixtures/diffusers/<family>.json, case `caseName`), compared element by element.
+ */
+export interface FixtureLoopCase {
+  kind: 'fixture_loop';
+  name: string;
+  /** The fixture file's family (pndm, lcm, ...) and the case's name in it. */
+  family: string;
+  caseName: string;
+  scheduler: SchedulerSpec;
+  /** init's numSteps and options besides the seed: the case's set_timesteps arguments in our names. */
+  numSteps: number;
+  init: Record<string, unknown>;
+  /** The final sample (and denoised, where recorded) within abs + rel * |expected|. */
+  tolerance: Tolerance;
+  /** The abs sum and abs mean of a public diffusers test this case reproduces, with their tolerances. */
+  public?: { absSum?: number; absSumTolerance?: number; absMean?: number; absMeanTolerance?: number };
+}
+
+/** The model timesteps `init(numSteps)` returns, and their dtype. */
 export interface TimestepsCase {
   kind: 'timesteps';
   name: string;
   scheduler: SchedulerSpec;
   numSteps: number;
+  init?: Record<string, unknown>;
   timesteps: number[];
+  dtype?: 'int32' | 'float32';
 }
 
-export type ReferenceCase = BumblebeeLoopCase | DiffusersLoopCase | TimestepsCase;
+export type ReferenceCase = BumblebeeLoopCase | DiffusersLoopCase | FixtureLoopCase | TimestepsCase;
 
 type DiffusersEntry = (typeof diffusers.ddim)[number];
 
 /** diffusers' test config: the harness's base config plus the case's keys. */
-function diffusersSpec(entry: DiffusersEntry, inverse: boolean): SchedulerSpec {
-  return { diffusersConfig: { ...diffusers.harness.base_config, ...entry.config }, inverse };
+function diffusersSpec(entry: DiffusersEntry, scheduler: string): SchedulerSpec {
+  return { scheduler, diffusersConfig: { ...diffusers.harness.base_config, ...entry.config } };
 }
 
 const DIFFUSERS_LOOPS = ['test_full_loop_no_noise', 'test_full_loop_with_v_prediction', 'test_full_loop_with_set_alpha_to_one', 'test_full_loop_with_no_set_alpha_to_one'];
 
 /** diffusers' cases of one scheduler class: its full loops and test_steps_offset. */
-function diffusersCases(className: string, entries: readonly DiffusersEntry[], inverse: boolean): ReferenceCase[] {
+function diffusersCases(className: string, entries: readonly DiffusersEntry[], scheduler: string): ReferenceCase[] {
   const byTest = (test: string) => entries.find((entry) => entry.test === test)!;
   const offset = byTest('test_steps_offset');
   return [
     ...DIFFUSERS_LOOPS.map((test): DiffusersLoopCase => {
       const entry = byTest(test);
-      return { kind: 'diffusers_loop', name: `diffusers ${className} ${test}`, scheduler: diffusersSpec(entry, inverse), absSum: entry.abs_sum!, absMean: entry.abs_mean! };
+      return { kind: 'diffusers_loop', name: `diffusers ${className} ${test}`, scheduler: diffusersSpec(entry, scheduler), absSum: entry.abs_sum!, absMean: entry.abs_mean! };
     }),
-    { kind: 'timesteps', name: `diffusers ${className} test_steps_offset`, scheduler: diffusersSpec(offset, inverse), numSteps: offset.num_steps!, timesteps: offset.timesteps! },
+    { kind: 'timesteps', name: `diffusers ${className} test_steps_offset`, scheduler: diffusersSpec(offset, scheduler), numSteps: offset.num_steps!, timesteps: offset.timesteps! },
   ];
 }
 
 export const BUMBLEBEE_LOOPS: readonly BumblebeeLoopCase[] = bumblebee.ddim.loops_10_steps.map((loop) => ({
   kind: 'bumblebee_loop',
   name: `Bumblebee 10-step loop ${JSON.stringify(loop.options)}`,
-  scheduler: { options: loop.options as DdimOptions },
+  scheduler: { scheduler: 'ddim', options: loop.options },
+  numSteps: 10,
   sum: loop.sum,
   slice: loop.slice.flat(2),
 }));
 
 const withNoise = diffusers.ddim.find((entry) => entry.test === 'test_full_loop_with_noise')!;
 
-export const REFERENCE_CASES: readonly ReferenceCase[] = [
-  { kind: 'timesteps', name: 'Bumblebee timesteps of 10 steps', scheduler: { options: {} }, numSteps: 10, timesteps: bumblebee.ddim.timesteps_default_10 },
+const DDIM_CASES: readonly ReferenceCase[] = [
+  { kind: 'timesteps', name: 'Bumblebee timesteps of 10 steps', scheduler: { scheduler: 'ddim' }, numSteps: 10, timesteps: bumblebee.ddim.timesteps_default_10 },
   ...BUMBLEBEE_LOOPS,
-  ...diffusersCases('DDIMScheduler', diffusers.ddim, false),
+  ...diffusersCases('DDIMScheduler', diffusers.ddim, 'ddim'),
   {
     kind: 'diffusers_loop',
     name: 'diffusers DDIMScheduler test_full_loop_with_noise',
-    scheduler: diffusersSpec(withNoise, false),
+    scheduler: diffusersSpec(withNoise, 'ddim'),
     noisyStartIndex: 8, // the fixture's setup: "the 10-step schedule from index 8 on, i.e. [100, 0]"
     absSum: withNoise.abs_sum!,
     absMean: withNoise.abs_mean!,
   },
-  ...diffusersCases('DDIMInverseScheduler', diffusers.ddim_inverse as DiffusersEntry[], true),
+  ...diffusersCases('DDIMInverseScheduler', diffusers.ddim_inverse as DiffusersEntry[], 'ddim-inverse'),
 ];
+
+/** Every family's cases (cases/<family>.ts), after DDIM's. */
+const FAMILY_CASES: ReadonlyArray<readonly ReferenceCase[]> = [];
+
+export const REFERENCE_CASES: readonly ReferenceCase[] = [...DDIM_CASES, ...FAMILY_CASES.flat()];
 
 export function referenceCase(name: string): ReferenceCase {
   const found = REFERENCE_CASES.find((entry) => entry.name === name);

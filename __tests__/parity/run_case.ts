@@ -3,15 +3,20 @@
  * Chromium page can hand them to jest). Comparing is the caller's job (compare.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { DdimInverseScheduler, DdimScheduler } from 'tfjs-diffusion-schedulers';
-import { bumblebeeSample, dummyNoiseDeter, dummySampleDeter, runDummyLoop } from '../helpers/harness';
-import { referenceCase, type SchedulerSpec } from './reference_cases';
+import type { Scheduler } from 'tfjs-diffusion-schedulers';
+import { SCHEDULERS } from '../../src/schedulers/registry';
+import { caseNoise, f32 } from '../helpers/fixture_arrays';
+import { bumblebeeSample, deterministicNoise, dummySampleDeter, runDummyLoop } from '../helpers/harness';
+import { DIFFUSERS_FIXTURES, diffusersCase } from './diffusers_fixtures';
+import { referenceCase, type FixtureLoopCase, type SchedulerSpec } from './reference_cases';
 
 export interface LoopOutcome {
   kind: 'loop';
   /** The final sample, read back once at the end. */
   shape: number[];
   values: number[];
+  /** The last step's denoised, where the case compares it. */
+  denoised?: number[];
   /** Tensors left behind by the whole case (must be 0). */
   leaked: number;
 }
@@ -25,9 +30,61 @@ export interface TimestepsOutcome {
 
 export type CaseOutcome = LoopOutcome | TimestepsOutcome;
 
-function schedulerOf(spec: SchedulerSpec): DdimScheduler | DdimInverseScheduler {
-  if ('options' in spec) return new DdimScheduler(spec.options);
-  return spec.inverse ? DdimInverseScheduler.fromDiffusersConfig(spec.diffusersConfig) : DdimScheduler.fromDiffusersConfig(spec.diffusersConfig);
+export function schedulerOf(spec: SchedulerSpec): Scheduler {
+  const entry = SCHEDULERS.find((candidate) => candidate.name === spec.scheduler);
+  if (entry === undefined) throw new Error(`no scheduler named ${JSON.stringify(spec.scheduler)} in src/schedulers/registry`);
+  return spec.diffusersConfig ? entry.fromDiffusersConfig(spec.diffusersConfig, spec.options) : entry.create(spec.options);
+}
+
+/**
+ * diffusers' dummy model as its tests evaluate it, in float32: (sample * t) / (t + 1), with t
+ * the model timestep (an integer or a float32 timestep).
+ */
+function diffusersModel(sample: tf.Tensor, timestep: number): tf.Tensor {
+  return tf.tidy(() => tf.div(tf.mul(sample, timestep), Math.fround(timestep + 1)));
+}
+
+/**
+ * A fixture case's loop (fixtures/diffusers/README.md): 'pipeline' as sample() runs it (the
+ * model on scaleModelInput, the step on the sample), 'diffusers_test_scaled' as diffusers'
+ * Euler tests do (the scaled sample replaces the sample), 'with_noise' from addNoise at the
+ * case's start step. Each step that drew noise in diffusers gets that noise as opts.noise.
+ */
+function runFixtureLoop(testCase: FixtureLoopCase): { sample: tf.Tensor; denoised: tf.Tensor } {
+  const fixture = DIFFUSERS_FIXTURES[testCase.family];
+  const recorded = diffusersCase(testCase.family, testCase.caseName);
+  const scheduler = schedulerOf(testCase.scheduler);
+  const noiseByStep = new Map(caseNoise(fixture, recorded).map(({ step, values }) => [step, values]));
+  const shape = recorded.shape;
+  const startIndex = recorded.loop === 'with_noise' ? recorded.t_start! : undefined;
+  const { state: first, timesteps } = scheduler.init(testCase.numSteps, shape, { seed: 0, ...testCase.init, ...(startIndex === undefined ? {} : { startIndex }) });
+  timesteps.dispose();
+  let state = first;
+  let sample = tf.tensor(f32(recorded.first_sample), shape);
+  if (startIndex !== undefined) {
+    const noise = deterministicNoise(shape);
+    const noised = scheduler.addNoise(sample, noise, Array(shape[0]).fill(state.timestep));
+    tf.dispose([sample, noise]);
+    sample = noised;
+  }
+  const quirk = (recorded.inner_loop ?? recorded.loop) === 'diffusers_test_scaled';
+  let denoised: tf.Tensor | null = null;
+  for (let index = 0; state.timestep !== undefined; index++) {
+    const timestep = state.timestep;
+    const modelInput = scheduler.scaleModelInput(state, sample);
+    if (quirk) {
+      sample.dispose();
+      sample = tf.clone(modelInput);
+    }
+    const output = diffusersModel(modelInput, timestep);
+    const values = noiseByStep.get(index);
+    const noise = values === undefined ? undefined : tf.tensor(values, shape);
+    const out = scheduler.step(state, sample, output, noise === undefined ? {} : { noise });
+    tf.dispose([sample, modelInput, output, noise, denoised].filter((t): t is tf.Tensor => t != null));
+    ({ state, sample, denoised } = out);
+  }
+  state.dispose();
+  return { sample, denoised: denoised! };
 }
 
 export async function runReferenceCase(name: string): Promise<CaseOutcome> {
@@ -35,17 +92,24 @@ export async function runReferenceCase(name: string): Promise<CaseOutcome> {
   const before = tf.memory().numTensors;
   const scheduler = schedulerOf(testCase.scheduler);
   if (testCase.kind === 'timesteps') {
-    const { state, timesteps } = scheduler.init(testCase.numSteps, [1], { seed: 0 });
+    const { state, timesteps } = scheduler.init(testCase.numSteps, [1], { seed: 0, ...testCase.init });
     const values = Array.from(await timesteps.data());
     const dtype = timesteps.dtype;
     timesteps.dispose();
     state.dispose();
     return { kind: 'timesteps', dtype, timesteps: values, leaked: tf.memory().numTensors - before };
   }
+  if (testCase.kind === 'fixture_loop') {
+    const { sample, denoised } = runFixtureLoop(testCase);
+    const [values, denoisedValues] = await Promise.all([sample.data(), denoised.data()]);
+    const shape = sample.shape;
+    tf.dispose([sample, denoised]);
+    return { kind: 'loop', shape, values: Array.from(values), denoised: Array.from(denoisedValues), leaked: tf.memory().numTensors - before };
+  }
   const initial = testCase.kind === 'bumblebee_loop' ? bumblebeeSample() : dummySampleDeter();
   const startIndex = testCase.kind === 'diffusers_loop' ? testCase.noisyStartIndex : undefined;
-  const noisyStart = startIndex === undefined ? undefined : { startIndex, noise: dummyNoiseDeter() };
-  const result = runDummyLoop(scheduler, 10, initial, noisyStart);
+  const noisyStart = startIndex === undefined ? undefined : { startIndex, noise: deterministicNoise(initial.shape) };
+  const result = runDummyLoop(scheduler, testCase.kind === 'bumblebee_loop' ? testCase.numSteps : 10, initial, noisyStart);
   const values = Array.from(await result.data());
   const shape = result.shape;
   tf.dispose([initial, result, noisyStart?.noise]);
