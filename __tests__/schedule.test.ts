@@ -1,4 +1,4 @@
-// Host-side schedule numbers: float64 math, one rounding to float32, no tfjs.
+// Host-side schedule numbers, rounded to float32 where diffusers' torch code rounds, no tfjs.
 import { alphaBarsFromBetas } from '../src/schedule/alpha_bars';
 import { betaSchedule, linspace, MAX_SQUARED_COSINE_BETA } from '../src/schedule/betas';
 import { arangeValues, linspaceValues, roundHalfToEven } from '../src/schedule/numpy';
@@ -6,15 +6,41 @@ import { inversionSourceTimesteps, previousTimesteps } from '../src/schedule/pre
 import { inferenceTimesteps, leadingTimesteps, linspaceTimesteps, trailingTimesteps } from '../src/schedule/timesteps';
 import { rescaleZeroTerminalSnr } from '../src/schedule/zero_snr';
 import timestepReference from '../fixtures/diffusers_timesteps.json';
+import torchSchedule from '../fixtures/torch_training_schedule.json';
+import { fusedMultiplyAddFloat32 } from '../src/schedule/float32';
 
-describe('linspace', () => {
-  test('exact endpoints and even spacing', () => {
+describe('linspace (torch.linspace in float32)', () => {
+  test('float32 endpoints and even spacing', () => {
     const values = linspace(0.0001, 0.02, 1000);
-    expect(values[0]).toBe(0.0001);
-    expect(values[999]).toBe(0.02);
-    for (let i = 1; i < 1000; i++) expect(values[i] - values[i - 1]).toBeCloseTo(0.0199 / 999, 15);
+    expect(values).toBeInstanceOf(Float32Array);
+    expect(values[0]).toBe(Math.fround(0.0001));
+    expect(values[999]).toBe(Math.fround(0.02));
+    // float32 steps of ~2e-5 between values of ~0.01 (ulp ~1e-9)
+    for (let i = 1; i < 1000; i++) expect(Math.abs(values[i] - values[i - 1] - 0.0199 / 999)).toBeLessThan(4e-9);
   });
   test('one value is the start', () => expect(Array.from(linspace(3, 5, 1))).toEqual([3]));
+});
+
+describe("the training schedule is torch's, to the float32 bit (fixtures/torch_training_schedule.json)", () => {
+  const bitsOf = (values: Float32Array) => Array.from(new Int32Array(values.buffer));
+  test.each(torchSchedule.cases.map((c) => [`${c.schedule} T=${c.T} ${c.beta_start}..${c.beta_end}`, c] as const))('%s: betas and alpha-bars', (_, c) => {
+    const betas = betaSchedule(c.schedule === 'linear' ? 'linear' : 'quadratic', c.T, c.beta_start, c.beta_end);
+    expect(bitsOf(betas)).toEqual(c.betas_bits);
+    expect(bitsOf(alphaBarsFromBetas(betas))).toEqual(c.alpha_bars_bits);
+  });
+});
+
+describe('fusedMultiplyAddFloat32', () => {
+  test('rounds a * b + c once: a tie of the float64 sum goes the way of its exact remainder', () => {
+    const f = Math.fround;
+    // 1 + 2^-24 is halfway between float32 1 and 1 + 2^-23; the exact sum is a little above it.
+    expect(fusedMultiplyAddFloat32(f(2 ** -24), f(1 + 2 ** -23), 1)).toBe(f(1 + 2 ** -23));
+    // ... and a little below it.
+    expect(fusedMultiplyAddFloat32(f(2 ** -24), f(1 - 2 ** -24), 1)).toBe(1);
+    // an exact tie rounds to even
+    expect(fusedMultiplyAddFloat32(f(2 ** -24), 1, 1)).toBe(1);
+    expect(fusedMultiplyAddFloat32(3, 5, 7)).toBe(22);
+  });
 });
 
 describe('betaSchedule', () => {
@@ -28,10 +54,11 @@ describe('betaSchedule', () => {
 
   test('quadratic: evenly spaced square roots, squared', () => {
     const betas = betaSchedule('quadratic', 1000, 0.00085, 0.012);
-    expect(betas[0]).toBe(Math.fround(0.00085));
-    expect(betas[999]).toBe(Math.fround(0.012));
+    // the float32 square roots, squared in float32
+    expect(betas[0]).toBe(Math.fround(Math.fround(Math.sqrt(0.00085)) ** 2));
+    expect(betas[999]).toBe(Math.fround(Math.fround(Math.sqrt(0.012)) ** 2));
     const mid = (Math.sqrt(0.00085) + ((Math.sqrt(0.012) - Math.sqrt(0.00085)) * 500) / 999) ** 2;
-    expect(betas[500]).toBe(Math.fround(mid));
+    expect(Math.abs(betas[500] - mid)).toBeLessThan(1e-6 * mid);
   });
 
   test('squared_cosine: 1 - abar((i+1)/T) / abar(i/T), capped at 0.999', () => {
@@ -43,12 +70,12 @@ describe('betaSchedule', () => {
   });
 });
 
-test('alpha-bars: the float64 running product of 1 - beta, each rounded to float32', () => {
+test('alpha-bars: the float64 running product of the float32 1 - beta, each rounded to float32', () => {
   const betas = betaSchedule('linear', 1000, 0.0001, 0.02);
   const alphaBars = alphaBarsFromBetas(betas);
   let product = 1;
   for (let t = 0; t < 1000; t++) {
-    product *= 1 - betas[t];
+    product *= Math.fround(1 - betas[t]);
     expect(alphaBars[t]).toBe(Math.fround(product));
     if (t > 0) expect(alphaBars[t]).toBeLessThan(alphaBars[t - 1]);
   }

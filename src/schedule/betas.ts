@@ -1,22 +1,27 @@
 /**
- * Beta schedules, computed on the host in float64 and rounded once to float32, as diffusers
- * stores them (`torch.float32` betas) and as Bumblebee computes them in `Nx` float32.
- * No tfjs here: `tf.linspace` accumulates its step and drifts from the references.
+ * Beta schedules as diffusers makes them: `torch.linspace(..., dtype=torch.float32)` for the
+ * linear and quadratic ones, float64 math rounded once for the cosine one, to the float32 bit
+ * (Bumblebee computes them in Nx float32; its tests' tolerance covers the last bit). No tfjs
+ * here: `tf.linspace` accumulates its step and drifts from the references.
  */
+import { fusedMultiplyAddFloat32 } from './float32';
 
 export type BetaSchedule = 'linear' | 'quadratic' | 'squared_cosine';
 
-/** `count` evenly spaced float64 values from `start` to `end`, both included. */
-export function linspace(start: number, end: number, count: number): Float64Array {
-  const values = new Float64Array(count);
-  if (count === 1) {
-    values[0] = start;
-    return values;
-  }
-  const last = count - 1;
-  // Interpolating from both ends keeps the endpoints exact, as numpy and torch do.
-  for (let i = 0; i < count; i++) values[i] = i < count / 2 ? start + ((end - start) * i) / last : end - ((end - start) * (last - i)) / last;
-  return values;
+/**
+ * `torch.linspace(start, end, count, dtype=torch.float32)` as torch's CPU kernel computes it
+ * (aten/src/ATen/native/cpu/RangeFactoriesKernel.cpp, linspace_kernel): start, end and
+ * step = (end - start) / (count - 1) in float32, then start + step * i for the first half and
+ * end - step * (count - 1 - i) for the second, each a fused multiply-add (one rounding; the
+ * kernel is compiled with FMA contraction), which keeps both endpoints exact.
+ */
+export function linspace(start: number, end: number, count: number): Float32Array {
+  const first = Math.fround(start);
+  const last = Math.fround(end);
+  if (count === 1) return Float32Array.of(first);
+  const step = Math.fround(Math.fround(last - first) / (count - 1));
+  const halfway = Math.floor(count / 2);
+  return Float32Array.from({ length: count }, (_, i) => (i < halfway ? fusedMultiplyAddFloat32(step, i, first) : fusedMultiplyAddFloat32(-step, count - 1 - i, last)));
 }
 
 /**
@@ -41,17 +46,20 @@ function squaredCosineBetas(numTrainSteps: number): Float64Array {
 }
 
 /**
- * The betas of a named schedule, as float32 values (float64 math, one rounding):
+ * The betas of a named schedule, as float32 values, as diffusers computes them:
  * - 'linear': evenly spaced from betaStart to betaEnd (DDPM, arXiv 2006.11239, section 4);
- * - 'quadratic': evenly spaced in sqrt(beta), then squared (latent diffusion; diffusers' scaled_linear);
- * - 'squared_cosine': the cosine schedule (arXiv 2102.09672; diffusers' squaredcos_cap_v2).
+ *   torch's float32 linspace;
+ * - 'quadratic': evenly spaced in sqrt(beta), then squared (latent diffusion; diffusers'
+ *   scaled_linear): torch's float32 linspace of the float64 square roots, squared in float32;
+ * - 'squared_cosine': the cosine schedule (arXiv 2102.09672; diffusers' squaredcos_cap_v2),
+ *   float64 rounded once.
  */
 export function betaSchedule(schedule: BetaSchedule, numTrainSteps: number, betaStart: number, betaEnd: number): Float32Array {
   switch (schedule) {
     case 'linear':
-      return Float32Array.from(linspace(betaStart, betaEnd, numTrainSteps));
+      return linspace(betaStart, betaEnd, numTrainSteps);
     case 'quadratic':
-      return Float32Array.from(linspace(Math.sqrt(betaStart), Math.sqrt(betaEnd), numTrainSteps), (root) => root * root);
+      return linspace(Math.sqrt(betaStart), Math.sqrt(betaEnd), numTrainSteps).map((root) => root * root);
     case 'squared_cosine':
       return Float32Array.from(squaredCosineBetas(numTrainSteps));
   }
