@@ -48,15 +48,16 @@ describe.each(NODE_BACKENDS)('on %s', (backend) => {
     tf.dispose([initialSample, result, x]);
   });
 
-  test('the denoiser gets the sample, an int32 scalar timestep equal to info.timestep, and the index', async () => {
+  test('the denoiser gets the sample, an int32 scalar timestep equal to info.timestep, the index and the noise level', async () => {
     const scheduler = new DdimScheduler();
-    const seen: { index: number; timestep: number; scalar: number; dtype: string; rank: number; shape: number[] }[] = [];
+    const seen: { index: number; timestep: number; alpha?: number; sigma?: number; scalar: number; dtype: string; rank: number; shape: number[] }[] = [];
     const denoiser: Denoiser = async (x, timestep, info) => {
       seen.push({ ...info, scalar: (await timestep.data())[0], dtype: timestep.dtype, rank: timestep.rank, shape: x.shape });
       return tf.zerosLike(x);
     };
     const result = await expectTensorsLeft(1, () => sample(scheduler, denoiser, { numSteps: 5, shape: [2, 3], seed: 0 }));
-    expect(seen).toEqual([800, 600, 400, 200, 0].map((t, index) => ({ index, timestep: t, scalar: t, dtype: 'int32', rank: 0, shape: [2, 3] })));
+    const level = (t: number) => ({ alpha: Math.sqrt(scheduler.alphaBars[t]), sigma: Math.sqrt(1 - scheduler.alphaBars[t]) });
+    expect(seen).toEqual([800, 600, 400, 200, 0].map((t, index) => ({ index, timestep: t, ...level(t), scalar: t, dtype: 'int32', rank: 0, shape: [2, 3] })));
     result.dispose();
   });
 

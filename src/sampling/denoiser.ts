@@ -4,8 +4,14 @@ import type * as tf from '@tensorflow/tfjs-core';
 export interface DenoiserInfo {
   /** The step, from 0 to numSteps - 1. */
   index: number;
-  /** The timestep of this step as a host number (the same as the int32 scalar tensor). */
+  /** The timestep of this step as a host number (the same as the scalar tensor). */
   timestep: number;
+  /**
+   * The model input's place on the forward process, alpha * x0 + sigma * eps (the state's
+   * `noiseLevel`): sample() always gives them; a hand-written loop may.
+   */
+  alpha?: number;
+  sigma?: number;
 }
 
 /**

@@ -100,7 +100,7 @@ export async function sample(scheduler: Scheduler, denoiser: Denoiser, options: 
         const timestepTensor = tf.tidy(() => tf.reshape(tf.slice(state.timesteps, [index], [1]), []) as tf.Scalar);
         let returned: unknown;
         try {
-          returned = await denoiser(modelInput, timestepTensor, { index, timestep });
+          returned = await denoiser(modelInput, timestepTensor, { index, timestep, ...state.noiseLevel! });
         } finally {
           timestepTensor.dispose();
         }

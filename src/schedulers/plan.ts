@@ -9,6 +9,20 @@ export const MODEL_OUTPUT = 'modelOutput';
 export const NOISE = 'noise';
 
 /**
+ * The forward process at a model call: the model's input is alpha * x0 + sigma * eps, with x0
+ * the clean sample and eps a standard normal. Exact denoisers (src/denoisers) answer from it.
+ */
+export interface NoiseLevel {
+  readonly alpha: number;
+  readonly sigma: number;
+}
+
+/** The level of a sample of the DDPM forward process at alpha-bar a: sqrt(a) x0 + sqrt(1 - a) eps. */
+export function alphaBarLevel(alphaBar: number): NoiseLevel {
+  return { alpha: Math.sqrt(alphaBar), sigma: Math.sqrt(1 - alphaBar) };
+}
+
+/**
  * Everything one model call's step does, decided on the host at init (every number float64
  * until the kernel rounds it): the update as a combination of tensors, which of its values
  * are the step's results, whether it consumes a noise draw, and what the run keeps for later
@@ -19,6 +33,8 @@ export interface StepPlan {
   readonly timestep: number;
   /** The model's input is the sample divided by this (diffusers' scale_model_input); default 1. */
   readonly modelInputDivisor?: number;
+  /** Where the model's input lies on the forward process (after modelInputDivisor). */
+  readonly modelInputLevel: NoiseLevel;
   /** The update: reads SAMPLE, MODEL_OUTPUT, NOISE (when drawn), kept history, THRESHOLDS. */
   readonly combination: Combination;
   /** The combination's outputs that the step returns as `sample` and `denoised`. */

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { NoiseLevel } from './plan';
 import type { SchedulerRun } from './run';
 
 /**
@@ -33,6 +34,14 @@ export class SchedulerState {
   /** The model's timestep for the next call, or undefined when the run is over. */
   get timestep(): number | undefined {
     return this.index < this.numSteps ? this.run.timestepValues[this.index] : undefined;
+  }
+
+  /**
+   * Where the model's input of the next call lies on the forward process: alpha * x0 + sigma * eps
+   * (what an exact denoiser needs), or undefined when the run is over.
+   */
+  get noiseLevel(): NoiseLevel | undefined {
+    return this.index < this.numSteps ? this.run.plans[this.index].modelInputLevel : undefined;
   }
 
   /** The run's model timesteps in call order, on the device (owned by the state: do not dispose it). */

@@ -1,5 +1,5 @@
 import { weightedSum, type Bound, type Combination } from '../../kernels/combination';
-import { MODEL_OUTPUT, NOISE, SAMPLE, type StepPlan } from '../plan';
+import { alphaBarLevel, MODEL_OUTPUT, NOISE, SAMPLE, type StepPlan } from '../plan';
 import type { DdimStepCoefficients } from './coefficients';
 import type { ResolvedDdimOptions } from './options';
 
@@ -41,6 +41,8 @@ export function ddimPlan(options: ResolvedDdimOptions, timestep: number, c: Ddim
   };
   return {
     timestep,
+    // The step starts from alpha-bar c.alphaBar (an inversion: the level before the timestep).
+    modelInputLevel: alphaBarLevel(c.alphaBar),
     combination,
     sample: 'prev',
     denoised: 'denoised',
