@@ -16,7 +16,7 @@ import { checkPrediction, checkSampleArguments, type SampleOptions } from './sam
  *   random.normal(random.key(seed), shape)`, then `init(numSteps, shape, { key })`, so a seed
  *   gives the numbers Bumblebee gives. With `generator` (`random.torchGenerator(seed)`), it is
  *   diffusers' pipeline: `generator.randn(shape)`, then `init(numSteps, shape, { generator })`.
- *   Either way the draw is multiplied by `scheduler.initNoiseSigma`.
+ *   Either way the draw is multiplied by the run's `state.initNoiseSigma`.
  * - With `image` and `strength` (image to image, as diffusers' img2img pipelines), the run
  *   starts at step numSteps - floor(numSteps * strength) of the schedule, from
  *   `addNoise(image, noise, t)` at its first timestep t, the noise drawn as above.
@@ -58,11 +58,6 @@ export async function sample(scheduler: Scheduler, denoiser: Denoiser, options: 
     }
     if (imageStart !== undefined) initOptions.startIndex = imageStart.startIndex;
     current = drawn;
-    // An image start noises the image with the draw as it is; a noise start scales it.
-    if (imageStart === undefined && scheduler.initNoiseSigma !== 1) {
-      current = tf.mul(drawn, scheduler.initNoiseSigma);
-      drawn.dispose();
-    }
   }
   const disposeCurrent = () => {
     if (current !== initialSample) current.dispose();
@@ -76,6 +71,12 @@ export async function sample(scheduler: Scheduler, denoiser: Denoiser, options: 
   } catch (error) {
     disposeCurrent();
     throw error;
+  }
+  if (initialSample === undefined && imageStart === undefined && state.initNoiseSigma !== 1) {
+    // The run's start noise: the draw scaled as diffusers' prepare_latents does after set_timesteps.
+    const drawn = current;
+    current = tf.mul(drawn, state.initNoiseSigma);
+    drawn.dispose();
   }
   if (imageStart !== undefined) {
     // x_t of the first timestep left, with the drawn noise (DDPM eq. 4, or the flow's interpolation).

@@ -64,4 +64,6 @@ export interface StepPlan {
 export interface RunSchedule {
   readonly plans: readonly StepPlan[];
   readonly timestepDtype: 'int32' | 'float32';
+  /** The standard deviation of the run's start noise (diffusers' init_noise_sigma after set_timesteps); default 1. */
+  readonly initNoiseSigma?: number;
 }

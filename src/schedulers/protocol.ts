@@ -11,7 +11,7 @@ import type { SchedulerState } from './state';
 export interface Scheduler {
   /** Every option, resolved (frozen). */
   readonly options: object;
-  /** The standard deviation of the start noise (diffusers' init_noise_sigma). */
+  /** The standard deviation of the start noise of the default schedule (a run's own: state.initNoiseSigma). */
   readonly initNoiseSigma: number;
   /** Starts a run: the first state and the model timesteps in call order (the caller's to dispose). */
   init(numSteps: number, sampleShape: number[], opts?: InitOptions): InitResult;

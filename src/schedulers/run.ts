@@ -27,6 +27,8 @@ export class SchedulerRun {
     readonly sampleShape: readonly number[],
     /** torch's generator when the run draws its noise from one; null for the Nx key of the states. */
     readonly generator: NoiseGenerator | null,
+    /** The standard deviation of the run's start noise. */
+    readonly initNoiseSigma: number,
   ) {
     const timesteps = plans.map((plan) => plan.timestep);
     this.timestepValues = timestepDtype === 'int32' ? Int32Array.from(timesteps) : Float32Array.from(timesteps);

@@ -54,7 +54,11 @@ export function startIndexOf(opts: InitOptions, numSteps: number): number {
 export abstract class SchedulerBase<Options, Init extends InitOptions = InitOptions> implements Scheduler {
   /** Every option, resolved with its default (frozen). */
   readonly options: Readonly<Options>;
-  /** The standard deviation of the start noise (diffusers' init_noise_sigma): `sample()` scales its draw by it. */
+  /**
+   * The standard deviation of the start noise of a run over the whole default schedule
+   * (diffusers' init_noise_sigma before set_timesteps). A run's own, which `sample()` scales its
+   * draw by, is `state.initNoiseSigma` (diffusers' after set_timesteps).
+   */
   abstract readonly initNoiseSigma: number;
   /** The names of the class's own init options, besides seed, key, generator and startIndex. */
   protected abstract readonly ownInitOptions: readonly string[];
@@ -81,10 +85,10 @@ export abstract class SchedulerBase<Options, Init extends InitOptions = InitOpti
     const names = [...COMMON_INIT_OPTIONS, ...this.ownInitOptions];
     const unknown = Object.keys(opts).filter((name) => !names.includes(name));
     if (unknown.length > 0) throw new TypeError(`unknown init option ${show(unknown[0])}; the options are ${names.join(', ')}`);
-    const { plans, timestepDtype } = this.schedule(numSteps, opts);
+    const { plans, timestepDtype, initNoiseSigma = 1 } = this.schedule(numSteps, opts);
     const shape = checkShape('sampleShape', sampleShape);
     const { key, generator } = noiseSourceOf(opts);
-    const run = new SchedulerRun(this, plans, timestepDtype, shape, generator);
+    const run = new SchedulerRun(this, plans, timestepDtype, shape, generator, initNoiseSigma);
     return { state: new SchedulerState(run, 0, key), timesteps: tf.tensor1d(run.timestepValues, timestepDtype) };
   }
 

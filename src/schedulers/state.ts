@@ -26,6 +26,11 @@ export class SchedulerState {
     return this.prngKey === null ? null : this.prngKey.slice();
   }
 
+  /** The standard deviation of the run's start noise (diffusers' init_noise_sigma after set_timesteps). */
+  get initNoiseSigma(): number {
+    return this.run.initNoiseSigma;
+  }
+
   /** Model calls in the run. */
   get numSteps(): number {
     return this.run.plans.length;
