@@ -8,7 +8,7 @@ export { loadScheduler } from './schedulers/load_scheduler';
 export type { ItemTimesteps } from './schedulers/noising';
 export type { TimestepSpacing } from './schedule/timesteps';
 export type { PreviousTimestep } from './schedule/previous_timesteps';
-export { random } from './random';
+export { random, type TorchGenerator } from './random';
 export { sample, type SamplingScheduler, type SamplingState } from './sampling/sample';
 export type { SampleOptions, StepInfo } from './sampling/sample_options';
 export type { Denoiser, DenoiserInfo } from './sampling/denoiser';
