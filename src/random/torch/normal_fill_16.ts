@@ -27,8 +27,11 @@ function fused(a: number, b: number, c: number): number {
 /** Values per block; torch takes this path for contiguous tensors of at least this many values. */
 export const BLOCK = 16;
 
-/** avx_mathfun.h's constants, as the float32 values the kernel loads. */
-const SQRTHF = f32(0.707106781186547524);
+/**
+ * avx_mathfun.h's constants, as the float32 values the kernel loads (SQRTHF and DP3 written
+ * with fewer digits than there, the same float32).
+ */
+const SQRTHF = f32(0.7071067811865476);
 const LOG_P0 = f32(7.0376836292e-2);
 const LOG_P1 = f32(-1.151461031e-1);
 const LOG_P2 = f32(1.167699874e-1);
@@ -42,7 +45,7 @@ const LOG_Q1 = f32(-2.1219444e-4);
 const LOG_Q2 = f32(0.693359375);
 const MINUS_DP1 = f32(-0.78515625);
 const MINUS_DP2 = f32(-2.4187564849853515625e-4);
-const MINUS_DP3 = f32(-3.77489497744594108e-8);
+const MINUS_DP3 = f32(-3.774894977445941e-8);
 const SIN_P0 = f32(-1.9515295891e-4);
 const SIN_P1 = f32(8.3321608736e-3);
 const SIN_P2 = f32(-1.6666654611e-1);
