@@ -19,7 +19,7 @@ export interface TorchStream {
  * `uniform_real_distribution<float>(0, 1)`: the low 24 bits of one word times 2^-24
  * (transformation::uniform_real), exactly.
  */
-export function uniformFloat(word: number): number {
+function uniformFloat(word: number): number {
   return (word & 0xffffff) * 2 ** -24;
 }
 
@@ -62,7 +62,7 @@ function scalarNormal(stream: TorchStream): number {
  * 16 fresh uniforms for the last 16 places (overlapping the last whole block), transformed as
  * one more block. Leaves the cached scalar value alone.
  */
-export function blockNormals(engine: Mt19937, values: Float32Array): void {
+function blockNormals(engine: Mt19937, values: Float32Array): void {
   const size = values.length;
   for (let i = 0; i < size; i++) values[i] = uniformFloat(engine.next());
   for (let i = 0; i + BLOCK <= size; i += BLOCK) normalFill16(values, i);
@@ -81,8 +81,10 @@ export function blockNormals(engine: Mt19937, values: Float32Array): void {
  */
 export function randnValues(stream: TorchStream, size: number): Float32Array {
   const values = new Float32Array(size);
-  if (size >= BLOCK) {
-    if (!blockNormalsSimd(stream.engine, values)) blockNormals(stream.engine, values);
-  } else for (let i = 0; i < size; i++) values[i] = scalarNormal(stream) + 0;
+  if (size < BLOCK) {
+    for (let i = 0; i < size; i++) values[i] = scalarNormal(stream) + 0;
+  } else if (!blockNormalsSimd(stream.engine, values)) {
+    blockNormals(stream.engine, values);
+  }
   return values;
 }
