@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-backend-wasm';
 
 import checks from '../fixtures/nx_random.json';
 import { erfinv32 } from '../src/random/erfinv';
-import { key, normal, normalValues, random, split } from '../src/random';
+import { key, normal, normalValues, random, split, torchGenerator } from '../src/random';
 import { threefry2x32, threefryIota } from '../src/random/threefry';
 import { uniformFromBits } from '../src/random/uniform';
 
@@ -334,11 +334,12 @@ describe('random.normal', () => {
 });
 
 describe('the random namespace', () => {
-  test('is frozen and holds key, split and normal', () => {
+  test('is frozen and holds key, split, normal and torchGenerator', () => {
     expect(Object.isFrozen(random)).toBe(true);
-    expect(Object.keys(random).sort()).toEqual(['key', 'normal', 'split']);
+    expect(Object.keys(random).sort()).toEqual(['key', 'normal', 'split', 'torchGenerator']);
     expect(random.key).toBe(key);
     expect(random.split).toBe(split);
     expect(random.normal).toBe(normal);
+    expect(random.torchGenerator).toBe(torchGenerator);
   });
 });

@@ -4,8 +4,9 @@
  * step that fills new arrays from the previous step's), the cpu kernel's float32 pass, the
  * copy of as many bytes as the update moves (memcpy), and the host-side noise draw
  * `random.normal(key, shape)` that a step with eta > 0 makes, by its WebAssembly SIMD kernel and
- * in JavaScript (the fallback, same bits). They are timed in the same rounds as the cpu
- * backend's step (see `benchSteps`).
+ * in JavaScript (the fallback, same bits), and torch's draw `random.torchGenerator(0).randn(shape)`
+ * the same two ways. They are timed in the same rounds as the cpu backend's step (see
+ * `benchSteps`).
  */
 import { DdimScheduler, random } from '../src';
 import { inputsOf, neededValues, uniformsOf } from '../src/kernels/combination';
@@ -14,6 +15,7 @@ import { simdNormals } from '../src/random/normal_simd';
 import type { DdimStepCoefficients } from '../src/schedulers/ddim/coefficients';
 import { ddimPlan } from '../src/schedulers/ddim/plan';
 import { STEP_OPTIONS } from './config';
+import { simdTorchRandn } from '../src/random/torch/randn_simd';
 import type { StepSetup } from './step_bench';
 import type { Timed } from './timing';
 
@@ -43,7 +45,8 @@ function scalarPass(x: Float32Array, p: Float32Array, z: Float32Array, denoised:
  * The host variants (inputs read from the setup's tensors): scalarPass, into the same arrays
  * each time; scalarStep, chained as steps are (x_{t-1} becomes the next x) into new arrays, as
  * a tfjs step must since tensors are immutable; kernelPass (in place), copy; noiseDraw (the
- * WebAssembly kernel) and noiseDrawJs (the JavaScript fallback).
+ * WebAssembly kernel) and noiseDrawJs (the JavaScript fallback); torchDraw and torchDrawJs, the
+ * same for torch's randn (one generator, its stream continuing from batch to batch).
  */
 export function hostVariants(setup: StepSetup): Record<string, Timed> {
   const [x, p, z] = [setup.sample, setup.prediction, setup.noise].map((tensor) => tensor.dataSync() as Float32Array);
@@ -60,6 +63,7 @@ export function hostVariants(setup: StepSetup): Record<string, Timed> {
   const copySource = new Float32Array(x.length * 2.5);
   const copyTarget = new Float32Array(x.length * 2.5);
   const prngKey = random.key(0);
+  const torchGenerator = random.torchGenerator(0);
   return {
     scalarPass: (n) => {
       for (let i = 0; i < n; i++) scalarPass(x, p, z, denoised, next, attrs);
@@ -87,6 +91,17 @@ export function hostVariants(setup: StepSetup): Record<string, Timed> {
         for (let i = 0; i < n; i++) random.normal(prngKey, setup.shape).sample.dispose();
       } finally {
         simdNormals.enabled = true;
+      }
+    },
+    torchDraw: (n) => {
+      for (let i = 0; i < n; i++) torchGenerator.randn(setup.shape).dispose();
+    },
+    torchDrawJs: (n) => {
+      simdTorchRandn.enabled = false;
+      try {
+        for (let i = 0; i < n; i++) torchGenerator.randn(setup.shape).dispose();
+      } finally {
+        simdTorchRandn.enabled = true;
       }
     },
   };

@@ -13,6 +13,9 @@ export interface HostFigures {
   /** random.normal at the shape: the WebAssembly kernel, and the JavaScript fallback. */
   readonly noiseDrawUs: number;
   readonly noiseDrawJsUs: number;
+  /** random.torchGenerator(0).randn at the shape, the same two ways. */
+  readonly torchDrawUs: number;
+  readonly torchDrawJsUs: number;
 }
 
 export function hostFiguresOf(cpuSteps: StepFigures[]): HostFigures[] {
@@ -24,6 +27,8 @@ export function hostFiguresOf(cpuSteps: StepFigures[]): HostFigures[] {
     copyUs: step.extraUs.copy,
     noiseDrawUs: step.extraUs.noiseDraw,
     noiseDrawJsUs: step.extraUs.noiseDrawJs,
+    torchDrawUs: step.extraUs.torchDraw,
+    torchDrawJsUs: step.extraUs.torchDrawJs,
   }));
 }
 
@@ -69,6 +74,8 @@ export interface Goal {
 
 export interface BenchReport {
   readonly machine: Record<string, string>;
+  /** The shapes benchmarked ('1x4x64x64', ...); `host` has one entry per shape. */
+  readonly shapes: string[];
   readonly host: HostFigures[];
   readonly rows: Row[];
   readonly memory: MemoryFigures[];
@@ -107,7 +114,10 @@ const GOAL_SHAPE = '16x4x64x64';
 /** The noise draw at GOAL_SHAPE should cost less than the cpu step (4.4 ms here). */
 const NOISE_DRAW_GOAL_MS = 3;
 
-export function goalsOf(rows: Row[], memory: MemoryFigures[]): Goal[] {
+/** Torch's randn (WebAssembly) at GOAL_SHAPE: at most this many times the threefry draw. */
+const TORCH_DRAW_GOAL_RATIO = 2;
+
+export function goalsOf(rows: Row[], memory: MemoryFigures[], host: HostFigures[], shapes: string[]): Goal[] {
   const goals: Goal[] = [];
   const cpu = rows.find((row) => row.backend === 'cpu' && row.shape === GOAL_SHAPE);
   if (cpu) {
@@ -125,6 +135,15 @@ export function goalsOf(rows: Row[], memory: MemoryFigures[]): Goal[] {
       goal: `noise draw ${GOAL_SHAPE} (random.normal, eta > 0): <= ${NOISE_DRAW_GOAL_MS} ms`,
       measured: `${(noiseDrawUs / 1000).toFixed(2)} ms (JS: ${(noiseDrawJsUs / 1000).toFixed(1)} ms); draw/step ${drawRows.map((row) => `${row.backend} ${row.noiseDrawOverStep.toFixed(2)}x`).join(', ')}`,
       met: noiseDrawUs <= NOISE_DRAW_GOAL_MS * 1000,
+    });
+  }
+  const goalHost = host[shapes.indexOf(GOAL_SHAPE)];
+  if (goalHost) {
+    const torchOverThreefry = goalHost.torchDrawUs / goalHost.noiseDrawUs;
+    goals.push({
+      goal: `torch randn ${GOAL_SHAPE} (random.torchGenerator, WebAssembly): <= ${TORCH_DRAW_GOAL_RATIO}x the threefry draw`,
+      measured: `${ratio(torchOverThreefry)} (${(goalHost.torchDrawUs / 1000).toFixed(2)} ms; JS: ${(goalHost.torchDrawJsUs / 1000).toFixed(1)} ms)`,
+      met: torchOverThreefry <= TORCH_DRAW_GOAL_RATIO,
     });
   }
   for (const backend of ['webgl', 'webgpu']) {
@@ -188,6 +207,27 @@ export function formatReport(report: BenchReport): string {
       programs(row),
     ]),
   );
+  const sizeOf = (shape: string) => shape.split('x').reduce((size, length) => size * Number(length), 1);
+  // values per microsecond are millions per second
+  const valuesPerSecond = (shape: string, micros: number) => (sizeOf(shape) / micros).toFixed(1);
+  const draws = table(
+    ['shape', 'values', 'threefry us', 'threefry M/s', 'threefry JS M/s', 'torch us', 'torch M/s', 'torch JS us', 'torch JS M/s', 'torch/threefry'],
+    report.host.map((figures, i) => {
+      const shape = report.shapes[i];
+      return [
+        shape,
+        `${sizeOf(shape)}`,
+        us(figures.noiseDrawUs),
+        valuesPerSecond(shape, figures.noiseDrawUs),
+        valuesPerSecond(shape, figures.noiseDrawJsUs),
+        us(figures.torchDrawUs),
+        valuesPerSecond(shape, figures.torchDrawUs),
+        us(figures.torchDrawJsUs),
+        valuesPerSecond(shape, figures.torchDrawJsUs),
+        ratio(figures.torchDrawUs / figures.noiseDrawUs),
+      ];
+    }),
+  );
   const memory = table(
     ['backend', 'shape', 'steps', 'tensor growth', 'byte growth', 'GPU byte growth', 'tensors left', 'bytes left'],
     report.memory.map((m) => [m.backend, m.shape.join('x'), `${m.steps}`, `${m.tensorsGrowth}`, `${m.bytesGrowth}`, m.gpuBytesGrowth === null ? '-' : `${m.gpuBytesGrowth}`, `${m.tensorsLeft}`, `${m.bytesLeft}`]),
@@ -198,5 +238,5 @@ export function formatReport(report: BenchReport): string {
   );
   const skipped = report.skipped.map((skip) => `${skip.backend}: skipped, ${skip.reason}`);
   const machine = Object.entries(report.machine).map(([name, value]) => `${name}: ${value}`);
-  return [machine.join('\n'), steps, memory, goals, ...skipped].join('\n\n');
+  return [machine.join('\n'), steps, draws, memory, goals, ...skipped].join('\n\n');
 }

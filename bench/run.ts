@@ -90,11 +90,12 @@ async function main(): Promise<void> {
       run: `${((performance.now() - started) / 1000).toFixed(0)} s${isQuick ? ' (--quick)' : ''}, ${new Date().toISOString().slice(0, 10)}`,
       'load average (1 min) before / after': `${loadBefore.toFixed(1)} / ${loadavg()[0].toFixed(1)}`,
     },
+    shapes: SHAPES.map((shape) => shape.join('x')),
     host,
     rows,
     memory,
     skipped,
-    goals: goalsOf(rows, memory),
+    goals: goalsOf(rows, memory, host, SHAPES.map((shape) => shape.join('x'))),
   };
   if (args.includes('--json')) {
     process.stderr.write(`${formatReport(report)}\n`);

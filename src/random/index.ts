@@ -9,9 +9,11 @@
  */
 import { key, split } from './key';
 import { normal } from './normal';
+import { torchGenerator } from './torch/generator';
 
 export { key, split } from './key';
 export { normal, normalValues } from './normal';
+export { torchGenerator, TorchGenerator } from './torch/generator';
 
 /**
  * The `random` namespace.
@@ -23,6 +25,9 @@ export { normal, normalValues } from './normal';
  * - `random.normal(key, shape)`: `{ sample, key }`, a float32 tensor of standard normals and
  *   the next key, as `Nx.Random.normal(key, shape: shape)`, i.e. in JAX
  *   `key, sub = jax.random.split(key); sample = jax.random.normal(sub, shape)`.
+ * - `random.torchGenerator(seed)`: torch's CPU generator (MT19937), as
+ *   `torch.Generator('cpu').manual_seed(seed)`; `g.randn(shape)` is
+ *   `torch.randn(shape, generator=g)` bit for bit and continues the stream (src/random/torch).
  *
  * @example
  * ```ts
@@ -34,7 +39,9 @@ export { normal, normalValues } from './normal';
  * first.sample.print(); // [[-1.4581939, -2.047044, -1.4242861], [1.1684095, -0.9758364, -1.2718494]]
  * const second = random.normal(first.key, [2, 3]); // the next draw, from the returned key
  * const [left, right] = random.split(random.key(42)); // two independent streams
- * tf.dispose([first.sample, second.sample]);
+ * const g = random.torchGenerator(0); // torch.manual_seed(0)
+ * const latents = g.randn([1, 4, 64, 64]); // torch.randn((1, 4, 64, 64), generator=g)
+ * tf.dispose([first.sample, second.sample, latents]);
  * ```
  */
-export const random = Object.freeze({ key, split, normal });
+export const random = Object.freeze({ key, split, normal, torchGenerator });

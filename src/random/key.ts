@@ -22,8 +22,12 @@ export function checkKey(name: string, value: unknown): Uint32Array {
   return value;
 }
 
-/** The seed as its 64-bit two's-complement pattern, after checking its type and range. */
-function seedBits(seed: unknown): bigint {
+/**
+ * The seed as its 64-bit two's-complement pattern, after checking its type and range. Shared
+ * with random.torchGenerator: torch's manual_seed takes the same range (beyond it, Python's
+ * "Overflow when unpacking long long") and reads negative seeds as their two's complement too.
+ */
+export function seedBits(seed: unknown): bigint {
   if (typeof seed === 'number') {
     if (!Number.isInteger(seed)) throw new RangeError(`seed must be ${SEED_RANGE}, got ${show(seed)}`);
     if (!Number.isSafeInteger(seed)) {

@@ -23,7 +23,7 @@ const SQRT2 = f32(Math.SQRT2);
  * Largest number of values: JAX's `random_bits` draws threefry(key, iota(n)) only while
  * n < 2^32 - 1, and switches to a blocked scheme beyond, which we do not reproduce.
  */
-const MAX_SIZE = 2 ** 32 - 2;
+export const MAX_SIZE = 2 ** 32 - 2;
 
 /** The standard normal of 32 threefry bits: sqrt(2) * erfinv(u), u uniform in [nextafter(-1, 0), 1). */
 export function normalFromBits(bits: number): number {
@@ -54,8 +54,11 @@ export function normalValues(key: Uint32Array, size: number): Float32Array {
   return normalValuesSimd(key, size) ?? normalValuesJs(key, size);
 }
 
-/** Checks a shape for `normal`; the empty shape [] (a scalar) is allowed. Returns a copy. */
-function checkSampleShape(shape: unknown): number[] {
+/**
+ * Checks a shape for `normal` (and `TorchGenerator.randn`); the empty shape [] (a scalar) is
+ * allowed. Returns a copy.
+ */
+export function checkSampleShape(shape: unknown): number[] {
   if (Array.isArray(shape) && shape.length === 0) return [];
   const checked = checkShape('shape', shape);
   const size = tf.util.sizeFromShape(checked);

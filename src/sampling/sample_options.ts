@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkInteger, checkNumberIn, checkShape, show } from '../errors';
-import { key as keyFromSeed } from '../random';
+import { key as keyFromSeed, type TorchGenerator } from '../random';
 import { DdimInverseScheduler } from '../schedulers/ddim/inverse';
 
 /** What `onStep` sees after each step; the tensors are valid during the call only. */
@@ -39,7 +39,7 @@ export interface SampleOptions {
    * Or torch's generator (`random.torchGenerator(seed)`), as diffusers' pipelines draw: the
    * start latents first (`generator.randn(shape)`), then each step's noise, continuing its stream.
    */
-  generator?: SampleGenerator;
+  generator?: TorchGenerator;
   /** The scheduler's own init options (e.g. LCM's strength, a custom `sigmas` schedule, flow matching's `mu`). */
   init?: Record<string, unknown>;
   /** Stops the loop at the next step boundary; `sample()` then rejects with an AbortError. */
@@ -48,11 +48,6 @@ export interface SampleOptions {
   onStep?: (info: StepInfo) => unknown;
 }
 
-/** What sample() uses of a torch generator (`random.torchGenerator`). */
-export interface SampleGenerator {
-  randn(shape: number[]): tf.Tensor;
-  randnValues(size: number): Float32Array;
-}
 
 /** The options after their checks, with the shape resolved. */
 export interface CheckedSampleOptions {
@@ -62,7 +57,7 @@ export interface CheckedSampleOptions {
   /** An image-to-image start: the image and the first step to run. */
   imageStart: { image: tf.Tensor; startIndex: number } | undefined;
   seed: number | bigint | undefined;
-  generator: SampleGenerator | undefined;
+  generator: TorchGenerator | undefined;
   init: Record<string, unknown>;
   signal: AbortSignal | undefined;
   onStep: ((info: StepInfo) => unknown) | undefined;
@@ -142,7 +137,7 @@ export function checkSampleArguments(scheduler: unknown, denoiser: unknown, opti
   }
   if (given.seed !== undefined) keyFromSeed(given.seed); // throws on a seed that is not an integer of 64 bits
   if (given.generator !== undefined) {
-    const generator = given.generator as Partial<SampleGenerator> | null;
+    const generator = given.generator as Partial<TorchGenerator> | null;
     if (typeof generator !== 'object' || generator === null || typeof generator.randn !== 'function' || typeof generator.randnValues !== 'function') {
       throw new TypeError(`generator must be a generator from random.torchGenerator(seed), got ${show(given.generator)}`);
     }

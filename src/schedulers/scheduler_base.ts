@@ -4,7 +4,8 @@ import type { SchedulerTable } from '../config/diffusers_keys';
 import { checkInteger, checkShape, show } from '../errors';
 import { checkSampleTensor, checkStepState } from './check_step';
 import type { ItemTimesteps } from './noising';
-import { noiseSourceOf, type NoiseGenerator } from './noise_source';
+import type { TorchGenerator } from '../random';
+import { noiseSourceOf } from './noise_source';
 import { resolveOptions } from './options';
 import type { RunSchedule } from './plan';
 import type { Scheduler } from './protocol';
@@ -22,7 +23,7 @@ export interface InitOptions {
    * torch's generator (`random.torchGenerator(seed)`): the run draws its noise with
    * `g.randn(sample.shape)` in diffusers' order, continuing the generator's stream.
    */
-  generator?: NoiseGenerator;
+  generator?: TorchGenerator;
   /**
    * Start the run at this step of the numSteps-step schedule, skipping the steps before it
    * (image to image: diffusers' `timesteps[t_start:]`, t_start = numSteps - floor(numSteps *

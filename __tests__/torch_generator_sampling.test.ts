@@ -1,0 +1,90 @@
+// A diffusers seed gives the same numbers here: sample(..., { generator: random.torchGenerator(s) })
+// draws the start latents first and every step's noise after, as diffusers' pipelines do with
+// generator=torch.manual_seed(s) (fixtures/diffusers/pipeline_generator.py); the draws of a
+// run are g.randn(sample.shape) in step order; a generator continues its stream across runs.
+import * as tf from '@tensorflow/tfjs-core';
+import { DdimScheduler, random, sample, type Denoiser } from 'tfjs-diffusion-schedulers';
+import fixture from '../fixtures/diffusers/pipeline_generator.json';
+import { f32 } from './helpers/fixture_arrays';
+import { useBackend } from './helpers/backends';
+
+beforeAll(() => useBackend('cpu'));
+
+/** The harness's dummy model, in diffusers' float32 order: (x * t) / (t + 1). */
+const dummy: Denoiser = (x, _, { timestep }) => tf.tidy(() => tf.div(tf.mul(x, timestep), Math.fround(timestep + 1)));
+
+const ddimCases = fixture.cases.filter((entry) => entry.class === 'DDIMScheduler');
+
+test.each(ddimCases.map((entry) => [entry.name, entry] as const))('%s: the start latents bit for bit, the final latents within 1e-4 of diffusers', async (_, entry) => {
+  const scheduler = DdimScheduler.fromDiffusersConfig(entry.config, { eta: (entry.step_kwargs as { eta?: number }).eta ?? 0 });
+  let start: Float32Array | null = null;
+  const denoiser: Denoiser = (x, t, info) => {
+    if (info.index === 0) start = x.dataSync() as Float32Array;
+    return dummy(x, t, info);
+  };
+  const before = tf.memory().numTensors;
+  const result = await sample(scheduler, denoiser, { numSteps: entry.num_inference_steps, shape: entry.shape, generator: random.torchGenerator(entry.seed) });
+  expect(tf.memory().numTensors).toBe(before + 1);
+  expect(Array.from(start!)).toEqual(Array.from(f32(entry.start_latents)));
+  const expected = f32(entry.final_latents);
+  const actual = result.dataSync();
+  const misses = Array.from(expected).flatMap((x, i) => (Math.abs(actual[i] - x) <= 1e-4 + 1e-4 * Math.abs(x) ? [] : [`[${i}] ${actual[i]} vs ${x}`]));
+  expect(misses).toEqual([]);
+  result.dispose();
+});
+
+test('a step draws g.randn(sample.shape) in step order: the same as handing those draws in as opts.noise', () => {
+  const shape = [2, 3];
+  const scheduler = new DdimScheduler({ eta: 1 });
+  const run = (generator?: ReturnType<typeof random.torchGenerator>, draws?: ReturnType<typeof random.torchGenerator>) => {
+    const { state: first, timesteps } = scheduler.init(4, shape, generator ? { generator } : { seed: 0 });
+    let state = first;
+    let x = tf.ones(shape);
+    while (state.timestep !== undefined) {
+      const noise = draws?.randn(shape);
+      const out = scheduler.step(state, x, tf.mul(x, 0.3), noise ? { noise } : {});
+      tf.dispose([x, out.denoised, noise ?? null].filter((t): t is tf.Tensor => t !== null));
+      ({ state, sample: x } = out);
+    }
+    state.dispose();
+    timesteps.dispose();
+    const values = Array.from(x.dataSync());
+    x.dispose();
+    return values;
+  };
+  expect(run(random.torchGenerator(5))).toEqual(run(undefined, random.torchGenerator(5)));
+});
+
+test('a generator continues its stream: a second run draws what follows the first, as torch does', async () => {
+  const scheduler = new DdimScheduler({ eta: 1 });
+  const options = { numSteps: 3, shape: [4] };
+  const shared = random.torchGenerator(11);
+  const first = await sample(scheduler, dummy, { ...options, generator: shared });
+  const second = await sample(scheduler, dummy, { ...options, generator: shared });
+  const fresh = await sample(scheduler, dummy, { ...options, generator: random.torchGenerator(11) });
+  expect(Array.from(first.dataSync())).toEqual(Array.from(fresh.dataSync()));
+  expect(Array.from(second.dataSync())).not.toEqual(Array.from(first.dataSync()));
+  // The second run starts where 1 + 3 draws of 4 values left the stream.
+  const replay = random.torchGenerator(11);
+  for (let i = 0; i < 4; i++) replay.randnValues(4);
+  const secondStart = replay.randn([4]);
+  const seen: number[][] = [];
+  const again = random.torchGenerator(11);
+  tf.dispose(await sample(scheduler, dummy, { ...options, generator: again }));
+  tf.dispose(
+    await sample(scheduler, (x, t, info) => (info.index === 0 && seen.push(Array.from(x.dataSync())), dummy(x, t, info)), { ...options, generator: again }),
+  );
+  expect(seen[0]).toEqual(Array.from(secondStart.dataSync()));
+  tf.dispose([first, second, fresh, secondStart]);
+});
+
+test('seed and generator together: a clear error, nothing made', async () => {
+  const scheduler = new DdimScheduler({ eta: 1 });
+  const before = tf.memory().numTensors;
+  expect(() => scheduler.init(3, [2], { seed: 1, generator: random.torchGenerator(1) })).toThrow(/init takes one of seed, key and generator, got seed and generator/);
+  await expect(sample(scheduler, dummy, { numSteps: 3, shape: [2], seed: 1, generator: random.torchGenerator(1) })).rejects.toThrow(
+    /sample\(\) takes a seed \(Nx\/JAX stream\) or a generator \(torch stream\), not both/,
+  );
+  await expect(sample(scheduler, dummy, { numSteps: 3, shape: [2], generator: { randn: 1 } as never })).rejects.toThrow(/generator must be a generator from random.torchGenerator\(seed\), got an object/);
+  expect(tf.memory().numTensors).toBe(before);
+});
