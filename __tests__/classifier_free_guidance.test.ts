@@ -32,6 +32,22 @@ test.each([7.5, 1, 0, -2])('scale %p: uncond + scale * (cond - uncond), one mode
   tf.dispose([x, timestep, prediction]);
 });
 
+test.each<[string, Denoiser, (x: number) => number]>([
+  ['identity (returns the doubled batch it was given)', (doubled) => doubled, (v) => v],
+  ['a scaling', (doubled) => tf.mul(doubled, 3), (v) => 3 * v],
+  ['a constant', (doubled) => tf.fill(doubled.shape, 0.25), () => 0.25],
+  ['an async identity', async (doubled) => doubled, (v) => v],
+])('a model that is %s: both halves agree, the guided prediction is the model output, nothing leaks', async (_, model, expected) => {
+  const x = tf.tensor2d([[1, -2], [0.5, 3]]);
+  const timestep = tf.scalar(10, 'int32');
+  const before = tf.memory().numTensors;
+  const prediction = await classifierFreeGuidance(model, 7.5)(x, timestep, { index: 0, timestep: 10 });
+  expect(tf.memory().numTensors).toBe(before + 1);
+  Array.from(prediction.dataSync()).forEach((value, i) => expect(value).toBeCloseTo(expected(x.dataSync()[i]), 5));
+  expect(x.isDisposed || timestep.isDisposed).toBe(false);
+  tf.dispose([x, timestep, prediction]);
+});
+
 test('an async model, inside sample(): the run leaves only its result', async () => {
   const calls: { shape: number[]; timestep: number; index: number }[] = [];
   const inner = halvesModel(calls);

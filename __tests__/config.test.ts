@@ -154,8 +154,8 @@ describe('bad configs name the key and the value', () => {
     [{ prediction_type: 'eps' }, RangeError, 'prediction_type must be one of "epsilon", "v_prediction", "sample", got "eps"'],
     [{ timestep_spacing: 'spread' }, RangeError, 'timestep_spacing must be one of "leading", "trailing", "linspace", got "spread"'],
     [{ set_alpha_to_one: 'yes' }, TypeError, 'set_alpha_to_one must be one of true, false, got "yes"'],
-    [{ num_train_timesteps: 0 }, RangeError, 'num_train_timesteps must be an integer >= 1, got 0'],
-    [{ num_train_timesteps: '1000' }, TypeError, 'num_train_timesteps must be an integer >= 1, got "1000"'],
+    [{ num_train_timesteps: 0 }, RangeError, 'num_train_timesteps must be an integer in [1, 100000], got 0'],
+    [{ num_train_timesteps: '1000' }, TypeError, 'num_train_timesteps must be an integer in [1, 100000], got "1000"'],
     [{ steps_offset: 1000 }, RangeError, 'steps_offset must be an integer in [0, 999], got 1000'],
     [{ beta_start: -0.1 }, RangeError, 'beta_start must be a number with 0 < x < 1, got -0.1'],
     [{ clip_sample: 1 }, TypeError, 'clip_sample must be true or false, got 1'],
@@ -166,7 +166,7 @@ describe('bad configs name the key and the value', () => {
     [{ trained_betas: [0.1, 0.3] }, RangeError, 'trained_betas must hold num_train_timesteps = 1000 values, got 2; set num_train_timesteps to the length of trained_betas'],
     [{ num_train_timesteps: 2, trained_betas: [0.1, 1.5] }, RangeError, 'trained_betas[1] must be a number in [0, 1], got 1.5'],
     [{ trained_betas: 'none' }, TypeError, 'trained_betas must be an array of num_train_timesteps numbers in [0, 1], got "none"'],
-    [{ _tfjs_diffusion_schedulers: { eta: -1 } }, RangeError, '_tfjs_diffusion_schedulers.eta must be a number >= 0, got -1'],
+    [{ _tfjs_diffusion_schedulers: { eta: -1 } }, RangeError, '_tfjs_diffusion_schedulers.eta must be a number >= 0 and <= 1000, got -1'],
     [{ _tfjs_diffusion_schedulers: { etta: 1 } }, TypeError, 'unknown DdimScheduler option "etta"'],
     [{ _tfjs_diffusion_schedulers: [1] }, TypeError, '_tfjs_diffusion_schedulers must be an object of options, got [1]'],
   ])('%j', (config, type, message) => {
@@ -175,7 +175,7 @@ describe('bad configs name the key and the value', () => {
   });
 
   test('an override is named by its own name, and replaces the config value before the check', () => {
-    expect(() => DdimScheduler.fromDiffusersConfig(sd15, { eta: -1 })).toThrow('eta must be a number >= 0, got -1');
+    expect(() => DdimScheduler.fromDiffusersConfig(sd15, { eta: -1 })).toThrow('eta must be a number >= 0 and <= 1000, got -1');
     expect(DdimScheduler.fromDiffusersConfig({ sample_max_value: 0.5 }, { sampleMaxValue: 2 }).options.sampleMaxValue).toBe(2);
     expect(() => DdimScheduler.fromDiffusersConfig(sd15, { betaschedule: 'linear' } as never)).toThrow('unknown DdimScheduler option "betaschedule"');
     expect(() => DdimScheduler.fromDiffusersConfig(sd15, 'trailing' as never)).toThrow('overrides must be an object of DdimScheduler options, got "trailing"');

@@ -185,12 +185,12 @@ describe('failures leak nothing (cpu)', () => {
     ['int32', () => tf.zeros([2, 3], 'int32'), /denoiser must return a float32 tensor, got dtype int32 at step 0/],
     ['no tensor', () => [[1, 2, 3]], /denoiser must return a tf.Tensor \(or a Promise of one\), got \[\[1, 2, 3\]\] at step 0/],
     ['undefined', () => undefined, /denoiser must return a tf.Tensor \(or a Promise of one\), got undefined/],
-    ['the timestep tensor (disposed once the call returns)', (_x: tf.Tensor, t: tf.Tensor) => t, /denoiser returned a disposed tensor at step 0/],
+    ['the timestep tensor it was given', (_x: tf.Tensor, t: tf.Tensor) => t, /denoiser returned the timestep tensor it was given \(a int32 scalar tensor\), not a prediction of the sample's shape \[2, 3\], at step 0/],
     ['a disposed tensor', () => {
       const gone = tf.zeros([2, 3]);
       gone.dispose();
       return gone;
-    }, /denoiser returned a disposed tensor at step 0/],
+    }, /denoiser returned a disposed tensor at step 0 \(timestep 800\): sample\(\) disposes each prediction after its step, so the denoiser must return a new tensor on every call/],
   ])('a denoiser that returns %s', async (_, make, message) => {
     const initialSample = tf.zeros([2, 3]);
     await expectTensorsLeft(0, () => expect(sample(scheduler, make as unknown as Denoiser, { numSteps: 5, initialSample })).rejects.toThrow(message));

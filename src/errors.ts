@@ -66,15 +66,35 @@ export function checkNumberIn(
   return number;
 }
 
-/** A tensor shape: a non-empty array of positive integers. */
-export function checkShape(name: string, value: unknown): number[] {
-  if (!Array.isArray(value) || value.length === 0) {
-    throw new TypeError(`${name} must be a non-empty array of positive integers, got ${show(value)}`);
+/**
+ * An array without holes: every argument that takes an array goes through this first, so that
+ * a sparse array (`[, 4]`) is named as such instead of reading `undefined` somewhere later.
+ */
+export function checkDenseArray(name: string, value: unknown, allowed: string): unknown[] {
+  if (!Array.isArray(value)) throw new TypeError(`${name} must be ${allowed}, got ${show(value)}`);
+  for (let i = 0; i < value.length; i++) {
+    if (!(i in value)) throw new TypeError(`${name} has a hole at index ${i} (a sparse array); it must be ${allowed}`);
   }
-  value.forEach((size, axis) => {
+  return value;
+}
+
+/**
+ * The most elements a sample may have: 2^31 - 1, what a Float32Array holds in every JavaScript
+ * engine (and more than any tfjs backend can hold as one tensor).
+ */
+export const MAX_SAMPLE_SIZE = 2 ** 31 - 1;
+
+/** A tensor shape: a non-empty array of positive integers, of at most MAX_SAMPLE_SIZE elements. */
+export function checkShape(name: string, value: unknown): number[] {
+  const allowed = 'a non-empty array of positive integers';
+  const shape = checkDenseArray(name, value, allowed);
+  if (shape.length === 0) throw new TypeError(`${name} must be ${allowed}, got []`);
+  shape.forEach((size, axis) => {
     if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) {
       throw new RangeError(`${name}[${axis}] must be a positive integer, got ${show(size)} (in ${show(value)})`);
     }
   });
-  return value.slice();
+  const elements = (shape as number[]).reduce((product, size) => product * size, 1);
+  if (elements > MAX_SAMPLE_SIZE) throw new RangeError(`${name} ${show(value)} holds ${elements} elements, more than the ${MAX_SAMPLE_SIZE} a Float32Array can hold`);
+  return shape.slice() as number[];
 }

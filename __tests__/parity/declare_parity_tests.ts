@@ -46,6 +46,12 @@ export function declareParityTests({ backend, driver, report }: ParityTestOption
     expect({ duringSteps, duringNoising }).toEqual({ duringSteps: 0, duringNoising: 0 });
   });
 
+  test('an abort while the denoiser or onStep is pending rejects within a turn or two, and leaks nothing', async () => {
+    const outcomes = await driver().call('abortPendingCalls');
+    expect(outcomes.length).toBeGreaterThan(5);
+    for (const outcome of outcomes) expect({ ...outcome, turns: outcome.turns <= 2 }).toEqual({ label: outcome.label, outcome: 'AbortError', turns: true, leaked: 0 });
+  });
+
   test('seed 0: the same noise and the same eta = 1 run, to the bit, as on every other backend', async () => {
     const outcome = await driver().call('seededRun');
     const checkValues = bumblebee.nx_random.key0_normal_first6;

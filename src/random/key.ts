@@ -54,14 +54,19 @@ export function key(seed: number | bigint): Uint32Array {
 }
 
 /**
+ * The most keys one split makes: 2^20 (a million keys take about half a second; a sampling
+ * run needs one per step). Within the uint32 iota the split draws from.
+ */
+export const MAX_SPLIT_PARTS = 2 ** 20;
+
+/**
  * `parts` new keys from one, as `Nx.Random.split(key, parts: parts)` and JAX's
  * `_threefry_split_original`: threefry2x32(key, iota(2 * parts)) read as `parts` rows of 2.
  * Each returned key is its own array. The input key is left as it is.
  */
 export function split(key: Uint32Array, parts = 2): Uint32Array[] {
   checkKey('key', key);
-  // 2 * parts counts must fit the uint32 iota.
-  checkInteger('parts', parts, 1, 2 ** 31 - 1);
+  checkInteger('parts', parts, 1, MAX_SPLIT_PARTS);
   const words = threefryIota(key, 2 * parts);
   return Array.from({ length: parts }, (_, part) => words.slice(2 * part, 2 * part + 2));
 }

@@ -36,11 +36,8 @@ export function classifierFreeGuidance(model: Denoiser, scale: number): Denoiser
     let output: unknown;
     try {
       output = await model(doubled, timestep, info);
-    } finally {
-      doubled.dispose();
-    }
-    try {
       if (!(output instanceof tf.Tensor)) throw new TypeError(`the guided model must return a tf.Tensor, got ${show(output)}`);
+      if (output.isDisposed) throw new TypeError('the guided model returned a disposed tensor: it must return a new tensor (or the batch it was given)');
       const expected = [2 * batch, ...sample.shape.slice(1)];
       if (!tf.util.arraysEqual(output.shape, expected)) {
         throw new RangeError(`the guided model returned shape ${show(output.shape)}; on the doubled batch it must return ${show(expected)}`);
@@ -53,7 +50,10 @@ export function classifierFreeGuidance(model: Denoiser, scale: number): Denoiser
         return tf.add(uncond, tf.mul(tf.sub(cond, uncond), scale));
       });
     } finally {
-      if (output instanceof tf.Tensor && output !== sample && output !== timestep) output.dispose();
+      // The output may be the doubled batch itself (a model that returns its input): dispose
+      // each once, after the guided prediction is made; never the caller's sample or timestep.
+      doubled.dispose();
+      if (output instanceof tf.Tensor && output !== doubled && output !== sample && output !== timestep) output.dispose();
     }
   };
 }

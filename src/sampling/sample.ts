@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { normal, key as keyFromSeed } from '../random';
+import { key as keyFromSeed, normalValues, split } from '../random';
 import type { Scheduler } from '../schedulers/protocol';
 import type { InitOptions } from '../schedulers/scheduler_base';
 import type { SchedulerState } from '../schedulers/state';
-import { throwIfAborted } from './abort';
+import { raceAbort, throwIfAborted } from './abort';
 import type { Denoiser } from './denoiser';
 import { checkPrediction, checkSampleArguments, type SampleOptions } from './sample_options';
 
@@ -40,79 +40,75 @@ export async function sample(scheduler: Scheduler, denoiser: Denoiser, options: 
   const { numSteps, shape, initialSample, imageStart, seed, generator, init, signal, onStep } = checkSampleArguments(scheduler, denoiser, options);
   throwIfAborted(signal);
 
-  // The start: the caller's initialSample (never ours to dispose), or noise we draw and own.
-  let current: tf.Tensor;
-  let initOptions: InitOptions;
-  if (initialSample !== undefined) {
-    current = initialSample;
-    initOptions = { ...init, ...(seed === undefined ? {} : { seed }), ...(generator === undefined ? {} : { generator }) };
+  // The run first, so that a bad numSteps or init option fails before any tensor is made; the
+  // start noise comes after (init draws nothing: the order of the draws is the pipelines').
+  let initOptions: InitOptions = { ...init };
+  let drawStart: () => tf.Tensor = () => initialSample!;
+  if (generator !== undefined) {
+    initOptions.generator = generator;
+    if (initialSample === undefined) drawStart = () => generator.randn(shape);
+  } else if (initialSample !== undefined) {
+    if (seed !== undefined) initOptions.seed = seed;
   } else {
-    let drawn: tf.Tensor;
-    if (generator !== undefined) {
-      drawn = generator.randn(shape);
-      initOptions = { ...init, generator };
-    } else {
-      const start = normal(seed === undefined ? crypto.getRandomValues(new Uint32Array(2)) : keyFromSeed(seed), shape);
-      drawn = start.sample;
-      initOptions = { ...init, key: start.key };
-    }
-    if (imageStart !== undefined) initOptions.startIndex = imageStart.startIndex;
-    current = drawn;
+    // Nx.Random.normal(key, shape): [next, sub] = split(key); the values from sub, next for the run.
+    const [next, sub] = split(seed === undefined ? crypto.getRandomValues(new Uint32Array(2)) : keyFromSeed(seed));
+    initOptions = { ...initOptions, key: next };
+    drawStart = () => tf.tensor(normalValues(sub, tf.util.sizeFromShape(shape)), shape, 'float32');
   }
+  if (imageStart !== undefined) initOptions.startIndex = imageStart.startIndex;
+  const run = scheduler.init(numSteps, shape, initOptions);
+  run.timesteps.dispose(); // the loop slices the state's own copy
+  let state = run.state;
+
+  // The current sample: the caller's initialSample (never ours to dispose), or one we own.
+  let current: tf.Tensor | null = null;
   const disposeCurrent = () => {
-    if (current !== initialSample) current.dispose();
+    if (current !== null && current !== initialSample) current.dispose();
   };
-
-  let state: SchedulerState;
+  /** A tensor a call returned after the loop gave up on it (an abort): disposed unless it is the caller's. */
+  const abandon = (late: unknown) => {
+    if (late instanceof tf.Tensor && !late.isDisposed && late !== initialSample) late.dispose();
+  };
   try {
-    const run = scheduler.init(numSteps, shape, initOptions);
-    run.timesteps.dispose(); // the loop slices the state's own copy
-    state = run.state;
-  } catch (error) {
-    disposeCurrent();
-    throw error;
-  }
-  if (initialSample === undefined && imageStart === undefined && state.initNoiseSigma !== 1) {
-    // The run's start noise: the draw scaled as diffusers' prepare_latents does after set_timesteps.
-    const drawn = current;
-    current = tf.mul(drawn, state.initNoiseSigma);
-    drawn.dispose();
-  }
-  if (imageStart !== undefined) {
-    // x_t of the first timestep left, with the drawn noise (DDPM eq. 4, or the flow's interpolation).
-    const noise = current;
-    try {
-      current = scheduler.addNoise(imageStart.image, noise, Array(shape[0]).fill(state.timestep));
-    } catch (error) {
-      state.dispose();
-      throw error;
-    } finally {
-      noise.dispose();
+    current = drawStart();
+    if (imageStart !== undefined) {
+      // x_t of the first timestep left, with the drawn noise (DDPM eq. 4, or the flow's interpolation).
+      const noise = current;
+      current = null;
+      try {
+        current = scheduler.addNoise(imageStart.image, noise, Array(shape[0]).fill(state.timestep));
+      } finally {
+        noise.dispose();
+      }
+    } else if (initialSample === undefined && state.initNoiseSigma !== 1) {
+      // The run's start noise: the draw scaled as diffusers' prepare_latents does after set_timesteps.
+      const drawn = current;
+      current = tf.mul(drawn, state.initNoiseSigma);
+      drawn.dispose();
     }
-  }
 
-  try {
     for (let index = 0; index < state.numSteps; index++) {
       throwIfAborted(signal);
+      const sampleNow: tf.Tensor = current;
       const timestep = state.timestep!;
-      const modelInput = scheduler.scaleModelInput(state, current);
+      const modelInput = scheduler.scaleModelInput(state, sampleNow);
       let result: { state: SchedulerState; sample: tf.Tensor; denoised: tf.Tensor };
       try {
         const timestepTensor = tf.tidy(() => tf.reshape(tf.slice(state.timesteps, [index], [1]), []) as tf.Scalar);
         let returned: unknown;
         try {
-          returned = await denoiser(modelInput, timestepTensor, { index, timestep, ...state.noiseLevel! });
+          returned = await raceAbort(denoiser(modelInput, timestepTensor, { index, timestep, ...state.noiseLevel! }), signal, abandon);
         } finally {
           timestepTensor.dispose();
         }
+        const given = new Set<unknown>([sampleNow, initialSample, state.timesteps, modelInput, timestepTensor]);
         try {
           throwIfAborted(signal);
-          const prediction = checkPrediction(returned, current, index, timestep);
-          result = scheduler.step(state, current, prediction);
+          const prediction = checkPrediction(returned, sampleNow, index, timestep, timestepTensor);
+          result = scheduler.step(state, sampleNow, prediction);
         } finally {
           // The prediction is the loop's, unless the denoiser handed back a tensor it was given.
-          const handedIn = returned === current || returned === initialSample || returned === state.timesteps || returned === modelInput;
-          if (returned instanceof tf.Tensor && !handedIn) returned.dispose();
+          if (returned instanceof tf.Tensor && !given.has(returned)) returned.dispose();
         }
       } finally {
         modelInput.dispose();
@@ -121,7 +117,7 @@ export async function sample(scheduler: Scheduler, denoiser: Denoiser, options: 
       current = result.sample;
       state = result.state;
       try {
-        if (onStep) await onStep({ index, timestep, sample: current, denoised: result.denoised });
+        if (onStep) await raceAbort(onStep({ index, timestep, sample: current, denoised: result.denoised }), signal, () => {});
       } finally {
         result.denoised.dispose();
       }
@@ -133,5 +129,5 @@ export async function sample(scheduler: Scheduler, denoiser: Denoiser, options: 
   } finally {
     state.dispose();
   }
-  return current;
+  return current!;
 }

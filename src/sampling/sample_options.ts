@@ -75,7 +75,7 @@ function isAbortSignal(value: unknown): value is AbortSignal {
 
 function checkStartTensor(name: string, value: unknown): tf.Tensor {
   if (!(value instanceof tf.Tensor)) throw new TypeError(`${name} must be a tf.Tensor, got ${show(value)}`);
-  if (value.isDisposed) throw new Error(`${name} was disposed before the call`);
+  if (value.isDisposed) throw new TypeError(`${name} was disposed before the call`);
   if (value.dtype !== 'float32') throw new TypeError(`${name} must be a float32 tensor, got dtype ${value.dtype}`);
   return value;
 }
@@ -164,10 +164,18 @@ export function checkSampleArguments(scheduler: unknown, denoiser: unknown, opti
 }
 
 /** What a denoiser returned, checked against the sample it was given. */
-export function checkPrediction(prediction: unknown, sample: tf.Tensor, index: number, timestep: number): tf.Tensor {
+export function checkPrediction(prediction: unknown, sample: tf.Tensor, index: number, timestep: number, timestepTensor: tf.Tensor): tf.Tensor {
   const where = `at step ${index} (timestep ${timestep})`;
   if (!(prediction instanceof tf.Tensor)) throw new TypeError(`denoiser must return a tf.Tensor (or a Promise of one), got ${show(prediction)} ${where}`);
-  if (prediction.isDisposed) throw new Error(`denoiser returned a disposed tensor ${where}`);
+  if (prediction === timestepTensor) {
+    throw new TypeError(`denoiser returned the timestep tensor it was given (a ${timestepTensor.dtype} scalar tensor), not a prediction of the sample's shape ${show(sample.shape)}, ${where}`);
+  }
+  if (prediction.isDisposed) {
+    throw new TypeError(
+      `denoiser returned a disposed tensor ${where}: sample() disposes each prediction after its step, ` +
+        'so the denoiser must return a new tensor on every call (not one it keeps, disposes or returned before)',
+    );
+  }
   if (prediction.dtype !== 'float32') throw new TypeError(`denoiser must return a float32 tensor, got dtype ${prediction.dtype} ${where}`);
   if (!tf.util.arraysEqual(prediction.shape, sample.shape)) {
     throw new RangeError(`denoiser returned shape ${show(prediction.shape)}, which differs from the sample's shape ${show(sample.shape)} ${where}`);

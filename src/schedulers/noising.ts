@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { show } from '../errors';
+import { checkDenseArray, show } from '../errors';
 import { checkFloatTensor, checkSampleTensor } from './check_step';
 
 /** One timestep per item of the first axis: host numbers, or an int32 tensor on the device. */
@@ -37,19 +37,17 @@ function checkNoisingInputs(alphaBars: Float32Array, name: string, data: unknown
   const batch = data.shape[0];
   const last = alphaBars.length - 1;
   if (timesteps instanceof tf.Tensor) {
-    if (timesteps.isDisposed) throw new Error('timesteps was disposed before the call');
+    if (timesteps.isDisposed) throw new TypeError('timesteps was disposed before the call');
     if (timesteps.dtype !== 'int32' || timesteps.rank !== 1 || timesteps.shape[0] !== batch) {
       throw new TypeError(`timesteps must be an int32 tf.Tensor1D of ${batch} values (one per item of ${name}'s first axis), got a ${timesteps.dtype} tensor of shape ${show(timesteps.shape)}`);
     }
     return;
   }
-  if (!Array.isArray(timesteps)) {
-    throw new TypeError(`timesteps must be an array of ${batch} integers in [0, ${last}] or an int32 tf.Tensor1D, got ${show(timesteps)}`);
+  const values = checkDenseArray('timesteps', timesteps, `an array of ${batch} integers in [0, ${last}] or an int32 tf.Tensor1D`);
+  if (values.length !== batch) {
+    throw new RangeError(`timesteps must hold one timestep per item of ${name}'s first axis (${batch}), got ${values.length}`);
   }
-  if (timesteps.length !== batch) {
-    throw new RangeError(`timesteps must hold one timestep per item of ${name}'s first axis (${batch}), got ${timesteps.length}`);
-  }
-  timesteps.forEach((t, i) => {
+  values.forEach((t, i) => {
     if (typeof t !== 'number' || !Number.isInteger(t) || t < 0 || t > last) {
       throw new (typeof t === 'number' ? RangeError : TypeError)(`timesteps[${i}] must be an integer in [0, ${last}], got ${show(t)}`);
     }

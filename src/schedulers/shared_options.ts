@@ -22,7 +22,14 @@ function booleanOption(fallback: boolean): OptionSpec<boolean> {
   return { default: fallback, check: checkBoolean };
 }
 
-export const NUM_TRAIN_STEPS: OptionSpec<number> = { default: 1000, check: (name, value) => checkInteger(name, value, 1) };
+/**
+ * The most training steps a schedule may have: 100,000 (models train with 1000, some with 4000;
+ * a schedule and its timesteps are computed on the host, which would take seconds and gigabytes
+ * for 10^9).
+ */
+export const MAX_TRAIN_STEPS = 100_000;
+
+export const NUM_TRAIN_STEPS: OptionSpec<number> = { default: 1000, check: (name, value) => checkInteger(name, value, 1, MAX_TRAIN_STEPS) };
 export const BETA_SCHEDULE = oneOf<BetaSchedule>(['linear', 'quadratic', 'squared_cosine'], 'linear');
 export const BETA_START: OptionSpec<number> = { default: 0.0001, check: (name, value) => checkNumberIn(name, value, OPEN_UNIT) };
 export const BETA_END: OptionSpec<number> = { default: 0.02, check: (name, value) => checkNumberIn(name, value, OPEN_UNIT) };

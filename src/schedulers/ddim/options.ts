@@ -81,7 +81,7 @@ export interface DdimOptions {
    * OpenAI GLIDE does (diffusers' use_clipped_model_output). Default false.
    */
   rederiveNoise?: boolean;
-  /** Weight of sigma_t in DDIM eq. (16): 0 is deterministic DDIM, 1 is DDPM-like. Default 0. */
+  /** Weight of sigma_t in DDIM eq. (16), in [0, 1000]: 0 is deterministic DDIM, 1 is DDPM-like. Default 0. */
   eta?: number;
 }
 
@@ -89,6 +89,13 @@ export interface DdimOptions {
 export type ResolvedDdimOptions = Readonly<Required<Omit<DdimOptions, 'trainedBetas'>>> & { readonly trainedBetas: readonly number[] | null };
 
 const PREDICTION_TYPES: readonly PredictionType[] = ['noise', 'angular_velocity', 'sample'];
+
+/**
+ * The largest eta: 1000. Above 1 the step adds more noise than it removes (its direction term
+ * floored at 0); beyond 1000 the noise dwarfs any sample, and toward 1e38 its weight overflows
+ * float32.
+ */
+export const MAX_ETA = 1000;
 
 export const DDIM_OPTIONS: OptionSpecs<ResolvedDdimOptions> = {
   numTrainSteps: shared.NUM_TRAIN_STEPS,
@@ -108,7 +115,7 @@ export const DDIM_OPTIONS: OptionSpecs<ResolvedDdimOptions> = {
   dynamicThresholdingRatio: shared.DYNAMIC_THRESHOLDING_RATIO,
   sampleMaxValue: shared.SAMPLE_MAX_VALUE,
   rederiveNoise: shared.booleanOption(false),
-  eta: { default: 0, check: (name, value) => checkNumberIn(name, value, { min: 0 }) },
+  eta: { default: 0, check: (name, value) => checkNumberIn(name, value, { min: 0, max: MAX_ETA }) },
 };
 
 const K = SHARED_KEYS;
