@@ -10,15 +10,18 @@
 #   3. node-pre-gyp builds the addon from source (node-gyp, g++, make, Node's headers); the built
 #      addon is cached too, keyed by the tfjs-node and TensorFlow versions and the Node-API level;
 #   4. the addon is loaded and runs a matMul.
-# Run it after `npm ci` (tfjs-node is a devDependency whose install script package.json's
-# allowScripts denies). Linux x86_64 only. Every failure is one line on stderr and exit code 1.
+# Run it from the project whose node_modules holds @tensorflow/tfjs-node 4.22, installed without
+# its install script (here: `npm ci`, package.json's allowScripts denies it; in an app:
+# `npm install --ignore-scripts @tensorflow/tfjs-node@4.22.0`, then
+# `bash node_modules/tfjs-diffusion-schedulers/scripts/install-tfjs-node.sh`).
+# Linux x86_64 only. Every failure is one line on stderr and exit code 1.
 #
 # Environment: TENSORFLOW_VERSION (default 2.21.0); TFJS_NODE_CACHE (default
 # ${XDG_CACHE_HOME:-~/.cache}/tfjs-node-from-wheel); PYTHON (default python3); pip's own
 # variables (PIP_INDEX_URL for a mirror); npm_config_nodedir (Node's headers; default: npm's
 # nodedir, else Node's install prefix when it has include/node).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+scripts=$(cd "$(dirname "$0")" && pwd)
 
 TENSORFLOW_VERSION=${TENSORFLOW_VERSION:-2.21.0}
 CACHE=${TFJS_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tfjs-node-from-wheel}
@@ -75,7 +78,7 @@ if [[ ! -f "$c_api/lib/libtensorflow_cc.so.2" ]]; then
   "$PYTHON" -m pip download --no-deps --only-binary=:all: --python-version 3.11 --platform manylinux_2_27_x86_64 \
     --dest "$work/wheel" "tensorflow-cpu==$TENSORFLOW_VERSION" >"$work/pip.log" 2>&1 ||
     fail "pip could not download tensorflow-cpu==$TENSORFLOW_VERSION ($(reason_in "$work/pip.log")); set PIP_INDEX_URL to a mirror"
-  "$PYTHON" scripts/extract_tensorflow_c_api.py "$work"/wheel/*.whl "$package/binding" "$work/c-api" >"$work/extract.log" 2>&1 ||
+  "$PYTHON" "$scripts/extract_tensorflow_c_api.py" "$work"/wheel/*.whl "$package/binding" "$work/c-api" >"$work/extract.log" 2>&1 ||
     fail "could not take the C API out of the wheel: $(reason_in "$work/extract.log")"
   rm -rf "$c_api" && mv "$work/c-api" "$c_api"
   rm -rf "$work"
