@@ -34,11 +34,14 @@ async function kernelAgreement() {
 async function stepPrograms(): Promise<number | null> {
   const shape = [2, 4, 16, 16];
   const scheduler = new DdimScheduler({ eta: 1 });
-  const { state, timesteps } = scheduler.init(10, shape, { seed: 0 });
+  const { state: first, timesteps } = scheduler.init(10, shape, { seed: 0 });
+  let state = first;
   const [sample, prediction, noise] = [1, 2, 3].map((seed) => tf.tidy(() => tf.mul(tf.randomNormal(shape, 0, 1, 'float32', seed), 1)));
+  // A state is used once: each step goes on from the state the previous one returned.
   const step = () => {
     const out = scheduler.step(state, sample, prediction, { noise });
     tf.dispose([out.sample, out.denoised]);
+    state = out.state;
   };
   step();
   const { programs } = countGpuPrograms(step);
