@@ -285,6 +285,7 @@ describe('random.normal', () => {
     [[1.5], RangeError, 'shape[0] must be a positive integer, got 1.5'],
     ['3', TypeError, 'shape must be a non-empty array of positive integers, got "3"'],
     [[65536, 65536], RangeError, 'shape [65536, 65536] holds 4294967296 elements, more than the 2147483647 a Float32Array can hold'],
+    // eslint-disable-next-line no-sparse-arrays -- the hole is the point
     [[, 2], TypeError, 'shape has a hole at index 0 (a sparse array); it must be a non-empty array of positive integers'],
   ])('rejects the shape %p', (shape, ErrorType, message) => {
     expect(() => normal(key(0), shape as number[])).toThrow(ErrorType);

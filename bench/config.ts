@@ -19,6 +19,9 @@ export const STEP_OPTIONS: DdimOptions = { eta: 1 };
 export const RUN_STEPS = 1000;
 export const STEP_INDEX = 500;
 
+/** Timed whole runs per backend and model (after one untimed run); `--quick`: 1. */
+export const SAMPLE_RUNS = 3;
+
 /** Steps of the memory check. */
 export const MEMORY_STEPS = 1000;
 

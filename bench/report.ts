@@ -1,7 +1,11 @@
 /** The benchmark's figures as rows, goals and text tables. */
 import type { BrowserBackendFigures } from './browser';
 import { bytesPerStep } from './host_bench';
+import type { SampleRunFigures } from './sample_bench';
 import type { MemoryFigures, StepFigures } from './step_bench';
+
+/** The Node WebGPU backend (Dawn) in the figures, apart from Chromium's webgpu. */
+export const NODE_WEBGPU = 'webgpu (Node)';
 
 /** The host limits of one shape, timed beside the cpu backend's step (see host_bench.ts). */
 export interface HostFigures {
@@ -79,6 +83,8 @@ export interface BenchReport {
   readonly host: HostFigures[];
   readonly rows: Row[];
   readonly memory: MemoryFigures[];
+  /** Whole `tfjs-ddim sample` runs per Node backend. */
+  readonly sampleRuns: SampleRunFigures[];
   readonly skipped: Array<{ backend: string; reason: string }>;
   readonly goals: Goal[];
 }
@@ -146,7 +152,7 @@ export function goalsOf(rows: Row[], memory: MemoryFigures[], host: HostFigures[
       met: torchOverThreefry <= TORCH_DRAW_GOAL_RATIO,
     });
   }
-  for (const backend of ['webgl', 'webgpu']) {
+  for (const backend of ['webgl', 'webgpu', NODE_WEBGPU]) {
     const gpuRows = rows.filter((row) => row.backend === backend);
     if (gpuRows.length === 0) continue;
     const most = Math.max(...gpuRows.map((row) => row.stepPrograms ?? Infinity));
@@ -232,11 +238,23 @@ export function formatReport(report: BenchReport): string {
     ['backend', 'shape', 'steps', 'tensor growth', 'byte growth', 'GPU byte growth', 'tensors left', 'bytes left'],
     report.memory.map((m) => [m.backend, m.shape.join('x'), `${m.steps}`, `${m.tensorsGrowth}`, `${m.bytesGrowth}`, m.gpuBytesGrowth === null ? '-' : `${m.gpuBytesGrowth}`, `${m.tensorsLeft}`, `${m.bytesLeft}`]),
   );
+  const sampleRuns = table(
+    ['backend', 'run', 'samples', 'steps', 's per run', 'samples/s', 'near data'],
+    report.sampleRuns.map((run) => [
+      run.backend,
+      run.model,
+      `${run.count}`,
+      `${run.steps}`,
+      run.seconds.toFixed(3),
+      run.samplesPerSecond >= 100 ? run.samplesPerSecond.toFixed(0) : run.samplesPerSecond.toFixed(1),
+      `${(100 * run.shareNearData).toFixed(1)}%`,
+    ]),
+  );
   const goals = table(
     ['met', 'goal', 'measured'],
     report.goals.map((goal) => [goal.met ? 'yes' : 'NO', goal.goal, goal.measured]),
   );
   const skipped = report.skipped.map((skip) => `${skip.backend}: skipped, ${skip.reason}`);
   const machine = Object.entries(report.machine).map(([name, value]) => `${name}: ${value}`);
-  return [machine.join('\n'), steps, draws, memory, goals, ...skipped].join('\n\n');
+  return [machine.join('\n'), steps, draws, memory, sampleRuns, goals, ...skipped].join('\n\n');
 }

@@ -1,18 +1,21 @@
 /**
  * `npm run bench`: the fused DDIM step against the plain op chain, the pure-JS limit and the
- * memory limit, per backend (cpu, wasm, tfjs-node in Node; webgl, webgpu in headless Chromium)
- * and per size. Prints a table; `--json` prints the figures as JSON on stdout instead (the
- * table then goes to stderr); `--quick` spends a fraction of the time (rougher figures).
+ * memory limit, per backend (cpu, wasm, tfjs-node and WebGPU through Dawn in Node; webgl, webgpu
+ * in headless Chromium) and per size; and whole `tfjs-ddim sample` runs per Node backend, in
+ * samples per second. Prints tables; `--json` prints the figures as JSON on stdout instead (the
+ * tables then go to stderr); `--quick` spends a fraction of the time (rougher figures).
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { loadNodeWebGpuBackend } from '../src/cli/node_webgpu';
 import { benchBrowser } from './browser';
-import { CPU_BUDGET, GPU_BUDGET, quick, SHAPES } from './config';
+import { CPU_BUDGET, GPU_BUDGET, quick, SAMPLE_RUNS, SHAPES } from './config';
 import { hostVariants } from './host_bench';
-import { formatReport, goalsOf, hostFiguresOf, rowsOf, type BackendFigures, type BenchReport } from './report';
-import { benchMemory, benchSteps, type StepFigures } from './step_bench';
+import { formatReport, goalsOf, hostFiguresOf, NODE_WEBGPU, rowsOf, type BackendFigures, type BenchReport } from './report';
+import { benchSampleRuns, type SampleRunFigures } from './sample_bench';
+import { benchDeviceCopy, benchMemory, benchSteps, type StepFigures } from './step_bench';
 import type { TimingBudget } from './timing';
 
 const USAGE = 'usage: npm run bench -- [--json] [--quick]';
@@ -24,23 +27,51 @@ async function useBackend(name: string): Promise<void> {
   await tf.ready();
 }
 
-/** Steps and memory on a Node backend; on cpu, the host limits are timed in the same rounds. */
-async function benchNodeBackend(name: string, budget: TimingBudget): Promise<{ steps: StepFigures[]; memory: BackendFigures['memory'] }> {
-  progress(`${name}: steps${name === 'cpu' ? ' and host limits' : ''}`);
-  await useBackend(name);
-  const steps = await benchSteps(SHAPES, budget, name === 'cpu' ? hostVariants : undefined);
-  progress(`${name}: ${SHAPES[0].join('x')} memory over 1000 steps`);
-  return { steps, memory: await benchMemory(SHAPES[0]) };
+interface NodeBackendFigures {
+  steps: StepFigures[];
+  memory: BackendFigures['memory'];
+  /** Per shape, the device copy (webgpu); null on backends whose memory limit is the host's memcpy. */
+  deviceCopyUs: number[] | null;
+  runs: SampleRunFigures[];
 }
 
-/** tfjs-node registers the 'tensorflow' backend when it loads; why not, when it does not. */
-async function loadTfjsNode(): Promise<string | null> {
-  const name = '@tensorflow/tfjs-node'; // not a dependency: resolved at run time only
+/**
+ * Steps, memory and whole runs on a Node backend, named `label` in the figures; on cpu, the host
+ * limits are timed in the same rounds as the steps; on webgpu, the device copy.
+ */
+async function benchNodeBackend(name: string, budget: TimingBudget, sampleRuns: number, label = name): Promise<NodeBackendFigures> {
+  progress(`${label}: steps${name === 'cpu' ? ' and host limits' : ''}`);
+  await useBackend(name);
+  const relabel = <T extends { backend: string }>(figures: T): T => ({ ...figures, backend: label });
+  const steps = (await benchSteps(SHAPES, budget, name === 'cpu' ? hostVariants : undefined)).map(relabel);
+  let deviceCopyUs: number[] | null = null;
+  if (name === 'webgpu') {
+    deviceCopyUs = [];
+    for (const shape of SHAPES) deviceCopyUs.push(await benchDeviceCopy(shape, budget));
+  }
+  progress(`${label}: ${SHAPES[0].join('x')} memory over 1000 steps`);
+  const memory = relabel(await benchMemory(SHAPES[0]));
+  progress(`${label}: whole sample runs`);
+  return { steps, memory, deviceCopyUs, runs: await benchSampleRuns(sampleRuns, label) };
+}
+
+/** Why a Node backend cannot run here (its loader's message), or null once it is registered. */
+async function problemLoading(load: () => Promise<unknown>): Promise<string | null> {
   try {
-    await import(name);
+    await load();
     return null;
   } catch (error) {
-    return `@tensorflow/tfjs-node did not load (${(error as Error).message.split('\n')[0]}); it is not installed here: its native addon downloads libtensorflow at install time, which this machine's closed network prevents`;
+    return (error as Error).message.split('\n')[0];
+  }
+}
+
+/** tfjs-node registers the 'tensorflow' backend when it loads. */
+async function loadTfjsNode(): Promise<void> {
+  const name = '@tensorflow/tfjs-node'; // not a dependency of the package: resolved at run time only
+  try {
+    await import(name);
+  } catch (error) {
+    throw new Error(`@tensorflow/tfjs-node did not load (${(error as Error).message.split('\n')[0]}); scripts/install-tfjs-node.sh installs it`);
   }
 }
 
@@ -54,6 +85,7 @@ async function main(): Promise<void> {
   const isQuick = args.includes('--quick');
   const cpuBudget = isQuick ? quick(CPU_BUDGET) : CPU_BUDGET;
   const gpuBudget = isQuick ? quick(GPU_BUDGET) : GPU_BUDGET;
+  const sampleRuns = isQuick ? 1 : SAMPLE_RUNS;
   const started = performance.now();
 
   // The cpu backend greets Node users with a tfjs-node hint on its first tensor unless IS_TEST
@@ -64,15 +96,18 @@ async function main(): Promise<void> {
   tf.env().set('IS_TEST', false);
   const loadBefore = loadavg()[0];
 
-  const cpu = await benchNodeBackend('cpu', cpuBudget);
+  const cpu = await benchNodeBackend('cpu', cpuBudget, sampleRuns);
   const host = hostFiguresOf(cpu.steps);
   const hostCopy = host.map((figures) => figures.copyUs);
-  const backends: BackendFigures[] = [{ ...cpu, copyUs: hostCopy }];
-  backends.push({ ...(await benchNodeBackend('wasm', cpuBudget)), copyUs: hostCopy });
+  const nodeFigures: NodeBackendFigures[] = [cpu, await benchNodeBackend('wasm', cpuBudget, sampleRuns)];
   const skipped: Array<{ backend: string; reason: string }> = [];
-  const tfjsNodeProblem = await loadTfjsNode();
-  if (tfjsNodeProblem === null) backends.push({ ...(await benchNodeBackend('tensorflow', cpuBudget)), copyUs: hostCopy });
+  const tfjsNodeProblem = await problemLoading(loadTfjsNode);
+  if (tfjsNodeProblem === null) nodeFigures.push(await benchNodeBackend('tensorflow', cpuBudget, sampleRuns));
   else skipped.push({ backend: 'tensorflow', reason: tfjsNodeProblem });
+  const nodeWebGpuProblem = await problemLoading(loadNodeWebGpuBackend);
+  if (nodeWebGpuProblem === null) nodeFigures.push(await benchNodeBackend('webgpu', gpuBudget, sampleRuns, NODE_WEBGPU));
+  else skipped.push({ backend: NODE_WEBGPU, reason: nodeWebGpuProblem });
+  const backends: BackendFigures[] = nodeFigures.map(({ steps, memory, deviceCopyUs }) => ({ steps, memory, copyUs: deviceCopyUs ?? hostCopy }));
   progress('webgl, webgpu: in headless Chromium');
   for (const result of await benchBrowser(['webgl', 'webgpu'], gpuBudget)) {
     if ('skipped' in result) skipped.push({ backend: result.backend, reason: result.skipped });
@@ -94,6 +129,7 @@ async function main(): Promise<void> {
     host,
     rows,
     memory,
+    sampleRuns: nodeFigures.flatMap((figures) => figures.runs),
     skipped,
     goals: goalsOf(rows, memory, host, SHAPES.map((shape) => shape.join('x'))),
   };

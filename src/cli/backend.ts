@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendName } from './cli_options';
+import { loadNodeWebGpuBackend } from './node_webgpu';
 import { UsageError } from './usage_error';
 
 /** A name in a variable: tfjs-node is optional, so neither TypeScript nor the bundler may resolve it. */
@@ -18,7 +19,7 @@ async function loadTfjsNode(): Promise<void> {
     if (!missing) throw error;
     throw new UsageError(
       `--backend tensorflow needs ${TFJS_NODE}, which is not installed: run \`npm i ${TFJS_NODE}\` ` +
-        '(its install downloads libtensorflow; set TFJS_NODE_BASE_URI or TFJS_NODE_CDN_STORAGE to fetch it from a mirror)',
+        "(its install downloads libtensorflow from a bucket that may refuse it: the README's tfjs-node section builds it from the tensorflow-cpu wheel instead)",
     );
   }
 }
@@ -27,6 +28,7 @@ async function loadTfjsNode(): Promise<void> {
 export async function useBackend(name: BackendName): Promise<void> {
   tf.env().set('IS_TEST', true); // no banner suggesting tfjs-node: the command line offers it itself
   if (name === 'tensorflow') await loadTfjsNode();
+  if (name === 'webgpu') await loadNodeWebGpuBackend();
   if (!(await tf.setBackend(name)) || tf.getBackend() !== name) throw new Error(`the ${name} backend did not start`);
   await tf.ready();
 }

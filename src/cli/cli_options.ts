@@ -7,7 +7,7 @@ import { InvalidArgumentError } from 'commander';
 export const DATASETS = ['glyphs', 'ring'] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
-export const BACKENDS = ['cpu', 'wasm', 'tensorflow'] as const;
+export const BACKENDS = ['cpu', 'wasm', 'tensorflow', 'webgpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
 /** The flags as commander hands them over; count and batch default per data set. */

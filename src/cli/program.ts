@@ -30,7 +30,7 @@ function buildProgram(onSample: (flags: SampleFlags) => void): Command {
     .option('--seed <S>', 'seed of the noise (Nx/JAX threefry); batch c uses S + c', integerIn(0, Number.MAX_SAFE_INTEGER, '2^53 - 1'), 0)
     .option('--count <K>', 'samples in all (default: glyphs 64, ring 4000)', integerIn(1, 1_000_000))
     .option('--batch <B>', 'samples per run, for flat memory (default: glyphs 64, ring 4000)', integerIn(1, 1_000_000))
-    .addOption(new Option('--backend <name>', 'tfjs backend (tensorflow needs @tensorflow/tfjs-node)').choices(BACKENDS).default('cpu'))
+    .addOption(new Option('--backend <name>', 'tfjs backend (tensorflow needs @tensorflow/tfjs-node; webgpu, experimental in Node, needs webgpu and @tensorflow/tfjs-backend-webgpu)').choices(BACKENDS).default('cpu'))
     .option('--out <FILE.png>', 'the picture; the samples go beside it as FILE.samples.json (default: out/<dataset>.png)', pngPath)
     .option('--json', 'print one JSON object with the figures instead of text, and no progress bar', false)
     .action((flags: SampleFlags) => onSample(flags));

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { checkInteger, checkShape, show } from '../errors';
+import { checkInteger, checkShape } from '../errors';
 import { erfinv32 } from './erfinv';
 import { checkKey, split } from './key';
 import { normalValuesSimd } from './normal_simd';
