@@ -33,6 +33,10 @@ async function run(): Promise<void> {
   const numSteps = Number(stepsInput.value);
   const seed = Number(seedInput.value);
   controller = new AbortController();
+  const { signal } = controller;
+  // The preview being drawn: Stop rejects sample() at once, and the run waits for the drawing
+  // (which holds a tensor of its own) before it counts the tensors left.
+  let drawing: Promise<void> = Promise.resolve();
   sampleButton.disabled = true;
   stopButton.disabled = false;
   const tensorsBefore = tf.memory().numTensors;
@@ -45,9 +49,12 @@ async function run(): Promise<void> {
       numSteps,
       shape: [BATCH, ...GLYPH_SHAPE],
       seed,
-      signal: controller.signal,
+      signal,
       onStep: async ({ index, timestep, denoised }) => {
-        await drawGrid(denoised, canvas);
+        drawing = drawGrid(denoised, canvas);
+        await drawing;
+        // Stop rejects sample() at once, while this call may still be drawing: report no more.
+        if (signal.aborted) return;
         report('running', `step ${index + 1} of ${numSteps} (t = ${timestep}) · ${perStep(index + 1)} ms per step`, { step: index + 1 });
       },
     });
@@ -56,6 +63,7 @@ async function run(): Promise<void> {
     report('done', `${numSteps} steps · ${perStep(numSteps)} ms per step (preview included)`, { tensorsAfter: tf.memory().numTensors });
   } catch (error) {
     const stopped = error instanceof Error && error.name === 'AbortError';
+    await drawing.catch(() => {});
     report(stopped ? 'stopped' : 'error', stopped ? `stopped at step ${status.dataset.step} of ${numSteps}` : `failed: ${String(error)}`, { tensorsAfter: tf.memory().numTensors });
     if (!stopped) throw error;
   } finally {

@@ -26,6 +26,11 @@ import { checkPrediction, checkSampleArguments, type SampleOptions } from './sam
  * - Everything the loop makes is disposed when the promise settles, whether it resolves or
  *   rejects (denoiser or `onStep` throwing, `signal` aborting): `tf.memory().numTensors` is
  *   then what it was before, plus one for the result. `initialSample` is never disposed.
+ * - An abort rejects at once with an AbortError, even while the denoiser or `onStep` is
+ *   pending: a call that never settles cannot hold the loop. A call still pending then runs
+ *   on (its tensors from the loop are already disposed; what the denoiser returns later is
+ *   disposed when it settles), so an `onStep` with side effects checks `signal.aborted`
+ *   after its own awaits.
  *
  * @example
  * ```ts
