@@ -6,6 +6,7 @@
  * on the main thread), once, on the first draw.
  */
 import { NORMAL_SIMD_WASM } from './normal_simd_binary';
+import { lazyWasmKernel } from './wasm_kernel';
 
 /**
  * Set `enabled` to false to draw in JavaScript even where the kernel runs: for the benchmark
@@ -31,27 +32,8 @@ export const CHUNK_BLOCKS = 2048;
 /** Byte address of the scratch, after the words. */
 export const SCRATCH_ADDRESS = 8 * CHUNK_BLOCKS;
 
-/** The kernel once instantiated, null if the engine cannot run it, undefined before the first try. */
-let kernel: NormalSimdKernel | null | undefined;
-
-function instantiate(): NormalSimdKernel | null {
-  if (typeof WebAssembly !== 'object') return null;
-  try {
-    const binary = Uint8Array.from(atob(NORMAL_SIMD_WASM), (char) => char.charCodeAt(0));
-    // false where SIMD128 (or one of its instructions here) is not supported
-    if (!WebAssembly.validate(binary)) return null;
-    return new WebAssembly.Instance(new WebAssembly.Module(binary), {}).exports as unknown as NormalSimdKernel;
-  } catch {
-    // CompileError under a Content-Security-Policy without 'wasm-unsafe-eval', or any refusal
-    return null;
-  }
-}
-
 /** The kernel, instantiated on first use; null where it cannot run. */
-export function normalSimdKernel(): NormalSimdKernel | null {
-  if (kernel === undefined) kernel = instantiate();
-  return kernel;
-}
+export const normalSimdKernel = lazyWasmKernel<NormalSimdKernel>(NORMAL_SIMD_WASM);
 
 /**
  * `normalValues(key, size)` computed by the kernel, or null when it is switched off or cannot

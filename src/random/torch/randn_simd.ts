@@ -9,6 +9,7 @@ import type { Mt19937 } from './mt19937';
 import { STATE_WORDS } from './mt19937';
 import { BLOCK } from './normal_fill_16';
 import { TORCH_RANDN_SIMD_WASM } from './randn_simd_binary';
+import { lazyWasmKernel } from '../wasm_kernel';
 
 /**
  * Set `enabled` to false to draw in JavaScript even where the kernel runs: for the benchmark
@@ -29,27 +30,8 @@ export interface TorchRandnKernel {
 export const VALUES_ADDRESS = 4 * STATE_WORDS;
 export const CHUNK_VALUES = 8192;
 
-/** The kernel once instantiated, null if the engine cannot run it, undefined before the first try. */
-let kernel: TorchRandnKernel | null | undefined;
-
-function instantiate(): TorchRandnKernel | null {
-  if (typeof WebAssembly !== 'object') return null;
-  try {
-    const binary = Uint8Array.from(atob(TORCH_RANDN_SIMD_WASM), (char) => char.charCodeAt(0));
-    // false where SIMD128 (or one of its instructions here) is not supported
-    if (!WebAssembly.validate(binary)) return null;
-    return new WebAssembly.Instance(new WebAssembly.Module(binary), {}).exports as unknown as TorchRandnKernel;
-  } catch {
-    // CompileError under a Content-Security-Policy without 'wasm-unsafe-eval', or any refusal
-    return null;
-  }
-}
-
 /** The kernel, instantiated on first use; null where it cannot run. */
-export function torchRandnKernel(): TorchRandnKernel | null {
-  if (kernel === undefined) kernel = instantiate();
-  return kernel;
-}
+export const torchRandnKernel = lazyWasmKernel<TorchRandnKernel>(TORCH_RANDN_SIMD_WASM);
 
 /**
  * randn.ts's `blockNormals(engine, values)` computed by the kernel, or false (nothing drawn)
