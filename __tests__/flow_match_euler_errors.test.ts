@@ -104,6 +104,8 @@ describe('init and sigmasFor', () => {
     ['sigmas of another length', plain, 4, { sigmas: [1, 0.5] }, RangeError, /sigmas must hold one value per step \(numSteps = 4\), got 2/],
     ['sigmas as text', plain, 2, { sigmas: '1 0.5' }, TypeError, /sigmas must be an array of numSteps descending numbers in \(0, 1\], got "1 0.5"/],
     ['a sigma as text', plain, 2, { sigmas: [1, '0.5'] }, TypeError, /sigmas\[1\] must be a number in \(0, 1\], got "0.5"/],
+    // eslint-disable-next-line no-sparse-arrays -- the hole is the point
+    ['sigmas with a hole', plain, 2, { sigmas: [, 0.5] }, TypeError, /sigmas has a hole at index 0 \(a sparse array\); it must be an array of numSteps descending numbers in \(0, 1\]/],
     ['timesteps above numTrainSteps', plain, 2, { timesteps: [1200, 500] }, RangeError, /timesteps\[0\] must be a number in \(0, numTrainSteps = 1000\], got 1200/],
     ['timesteps ascending', plain, 2, { timesteps: [500, 600] }, RangeError, /timesteps must be descending: timesteps\[1\] = 600 is not below timesteps\[0\] = 500/],
     ['sigmas and timesteps', plain, 2, { sigmas: [1, 0.5], timesteps: [1000, 500] }, TypeError, /give sigmas or timesteps, not both/],
@@ -137,7 +139,9 @@ describe('step and addNoise misuse', () => {
       scalar: tf.scalar(1),
       boolTimesteps: tf.tensor1d([true, false], 'bool'),
       narrow: tf.ones([2, 2]),
+      gone: tf.tensor1d([1, 2]),
     };
+    bad.gone.dispose();
     const cases: Array<[() => unknown, ErrorClass, RegExp]> = [
       [() => scheduler.step(state, bad.intSample, v), TypeError, /sample must be a float32 tensor, got dtype int32/],
       [() => scheduler.step(state, x, bad.otherShape), RangeError, /modelOutput has shape \[3, 2\], which differs from the shape of sample \[2, 3\]/],
@@ -150,6 +154,9 @@ describe('step and addNoise misuse', () => {
       [() => scheduler.addNoise(x, v, [0, 1001]), RangeError, /timesteps\[1\] must be a number in \[0, 1000\], got 1001/],
       [() => scheduler.addNoise(x, v, [NaN, 1]), RangeError, /timesteps\[0\] must be a number in \[0, 1000\], got NaN/],
       [() => scheduler.addNoise(x, v, [500]), RangeError, /timesteps must hold one timestep per item of original's first axis \(2\), got 1/],
+      // eslint-disable-next-line no-sparse-arrays -- the hole is the point
+      [() => scheduler.addNoise(x, v, [, 5] as never), TypeError, /timesteps has a hole at index 0 \(a sparse array\)/],
+      [() => scheduler.addNoise(x, v, bad.gone), TypeError, /timesteps was disposed before the call/],
       [() => scheduler.addNoise(x, v, '500' as never), TypeError, /timesteps must be an array of 2 numbers in \[0, 1000\] or a tf.Tensor1D, got "500"/],
       [() => scheduler.addNoise(x, v, bad.boolTimesteps as never), TypeError, /timesteps must be a float32 or int32 tf.Tensor1D of 2 values .*got a bool tensor of shape \[2\]/],
       [() => scheduler.addNoise(x, bad.narrow, [1, 2]), RangeError, /noise has shape \[2, 2\], which differs from the shape of original \[2, 3\]/],

@@ -20,7 +20,7 @@ export function scaleNoise(numTrainSteps: number, original: tf.Tensor, noise: tf
   const batch = original.shape[0];
   const broadcastShape = [batch, ...original.shape.slice(1).map(() => 1)];
   if (timesteps instanceof tf.Tensor) {
-    if (timesteps.isDisposed) throw new Error('timesteps was disposed before the call');
+    if (timesteps.isDisposed) throw new TypeError('timesteps was disposed before the call');
     if ((timesteps.dtype !== 'float32' && timesteps.dtype !== 'int32') || timesteps.rank !== 1 || timesteps.shape[0] !== batch) {
       throw new TypeError(`timesteps must be a float32 or int32 tf.Tensor1D of ${batch} values (one per item of original's first axis), got a ${timesteps.dtype} tensor of shape ${show(timesteps.shape)}`);
     }
@@ -41,8 +41,10 @@ export function scaleNoise(numTrainSteps: number, original: tf.Tensor, noise: tf
 }
 
 function checkHostTimesteps(numTrainSteps: number, timesteps: unknown, batch: number): asserts timesteps is readonly number[] {
-  if (!Array.isArray(timesteps)) {
-    throw new TypeError(`timesteps must be an array of ${batch} numbers in [0, ${numTrainSteps}] or a tf.Tensor1D, got ${show(timesteps)}`);
+  const allowed = `an array of ${batch} numbers in [0, ${numTrainSteps}] or a tf.Tensor1D`;
+  if (!Array.isArray(timesteps)) throw new TypeError(`timesteps must be ${allowed}, got ${show(timesteps)}`);
+  for (let i = 0; i < timesteps.length; i++) {
+    if (!(i in timesteps)) throw new TypeError(`timesteps has a hole at index ${i} (a sparse array); it must be ${allowed}`);
   }
   if (timesteps.length !== batch) throw new RangeError(`timesteps must hold one timestep per item of original's first axis (${batch}), got ${timesteps.length}`);
   timesteps.forEach((t, i) => {
