@@ -29,7 +29,6 @@ describe('constructor options', () => {
     [{ shift: NaN }, RangeError, /shift must be a number > 0, got NaN/],
     [{ shift: Infinity }, RangeError, /shift must be a number > 0, got Infinity/],
     [{ shift: '3' }, TypeError, /shift must be a number > 0, got "3"/],
-    [{ numTrainSteps: 0 }, RangeError, /numTrainSteps must be an integer >= 1, got 0/],
     [{ useDynamicShifting: 'yes' }, TypeError, /useDynamicShifting must be true or false, got "yes"/],
     [{ baseShift: 'half' }, TypeError, /baseShift must be a number, got "half"/],
     [{ maxShift: -Infinity }, RangeError, /maxShift must be a number, got -Infinity/],
