@@ -100,7 +100,7 @@ describe('loadScheduler picks the class', () => {
   });
 
   test.each([
-    [{ ...sd15, _class_name: 'FlowMatchEulerDiscreteScheduler' }, RangeError, /config._class_name must name a diffusers scheduler we have or one of its family \(DDIMScheduler, DDIMInverseScheduler, .*DDPMScheduler, .*\), got "FlowMatchEulerDiscreteScheduler"/],
+    [{ ...sd15, _class_name: 'FlowMatchHeunDiscreteScheduler' }, RangeError, /config._class_name must name a diffusers scheduler we have or one of its family \(DDIMScheduler, DDIMInverseScheduler, .*DDPMScheduler, .*\), got "FlowMatchHeunDiscreteScheduler"/],
     [{ beta_start: 0.001 }, TypeError, /config._class_name must name .* got undefined/],
     [{ _class_name: 7 }, TypeError, /got 7/],
   ])('rejects the class of %j', (config, type, message) => {

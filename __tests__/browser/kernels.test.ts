@@ -63,6 +63,8 @@ function expectLoopsClose(result: LoopsResult, tolerance: number): number {
     ['DDIM, eta = 1, injected noise', 'ddim', { eta: 1 }, 'injected'],
     ['DDIM, v-prediction, re-derived noise, eta = 0.5, injected noise', 'ddim', { predictionType: 'angular_velocity', rederiveNoise: true, eta: 0.5 }, 'injected'],
     ['DDIM, no clipping', 'ddim', { clipDenoisedSample: false }, 'injected'],
+    ['FlowMatch Euler, shift 3 (one multiply-add and its x0)', 'flow-match-euler', { shift: 3 }, 'injected'],
+    ['FlowMatch Euler, stochastic, injected noise', 'flow-match-euler', { shift: 3, stochasticSampling: true }, 'injected'],
   ])('at most 2 GPU programs per step on webgl and webgpu: %s', async (_, name, options, noise) => {
     for (const backend of ['webgl', 'webgpu']) {
       const counts = await page.call<{ backend: string; fused: number[]; chain: number[] }>('programsPerStep', backend, name, options, noise);

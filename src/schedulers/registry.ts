@@ -1,5 +1,6 @@
 import { DdimInverseScheduler } from './ddim/inverse';
 import { DdimScheduler } from './ddim/scheduler';
+import { FlowMatchEulerScheduler } from './flow_match_euler/scheduler';
 import type { Scheduler } from './protocol';
 
 /** A scheduler class as the command line and `loadScheduler` know it. */
@@ -29,5 +30,12 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
     suits: 'inversion (image to noise), 20 to 50 steps',
     create: (options) => new DdimInverseScheduler(options),
     fromDiffusersConfig: (config, overrides) => DdimInverseScheduler.fromDiffusersConfig(config, overrides),
+  },
+  {
+    name: 'flow-match-euler',
+    diffusersClass: 'FlowMatchEulerDiscreteScheduler',
+    suits: 'rectified-flow models (SD3, Flux, Wan, Z-Image): 4 to 50 steps, or their distilled 1 to 9; deterministic or stochastic',
+    create: (options) => new FlowMatchEulerScheduler(options),
+    fromDiffusersConfig: (config, overrides) => FlowMatchEulerScheduler.fromDiffusersConfig(config, overrides),
   },
 ];
