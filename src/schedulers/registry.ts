@@ -1,5 +1,7 @@
 import { DdimInverseScheduler } from './ddim/inverse';
 import { DdimScheduler } from './ddim/scheduler';
+import { EulerScheduler } from './euler/scheduler';
+import { EulerAncestralScheduler } from './euler_ancestral/scheduler';
 import type { Scheduler } from './protocol';
 
 /** A scheduler class as the command line and `loadScheduler` know it. */
@@ -29,5 +31,19 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
     suits: 'inversion (image to noise), 20 to 50 steps',
     create: (options) => new DdimInverseScheduler(options),
     fromDiffusersConfig: (config, overrides) => DdimInverseScheduler.fromDiffusersConfig(config, overrides),
+  },
+  {
+    name: 'euler',
+    diffusersClass: 'EulerDiscreteScheduler',
+    suits: '20 to 50 steps (SDXL default); Karras sigmas, optional churn',
+    create: (options) => new EulerScheduler(options),
+    fromDiffusersConfig: (config, overrides) => EulerScheduler.fromDiffusersConfig(config, overrides),
+  },
+  {
+    name: 'euler-ancestral',
+    diffusersClass: 'EulerAncestralDiscreteScheduler',
+    suits: '1 to 4 steps for distilled models (SD-Turbo), 20 to 50 otherwise; stochastic',
+    create: (options) => new EulerAncestralScheduler(options),
+    fromDiffusersConfig: (config, overrides) => EulerAncestralScheduler.fromDiffusersConfig(config, overrides),
   },
 ];
