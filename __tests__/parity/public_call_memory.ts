@@ -4,7 +4,7 @@
  * out leaves nothing behind. Returns the counts; the suite compares `made` with `expected`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { DdimInverseScheduler, DdimScheduler, glyphsDenoiser, loadScheduler, random, ringDenoiser, sample } from 'tfjs-diffusion-schedulers';
+import { DdimInverseScheduler, DdimScheduler, EulerAncestralScheduler, EulerScheduler, glyphsDenoiser, loadScheduler, random, ringDenoiser, sample, type Scheduler } from 'tfjs-diffusion-schedulers';
 
 export interface MemoryRecord {
   call: string;
@@ -123,12 +123,53 @@ async function samplingCalls(log: MemoryLog): Promise<void> {
   tf.dispose([noisy, timestep, points]);
 }
 
+/** Every other scheduler of the protocol, by name, run through the same calls (protocolCalls). */
+const PROTOCOL_SCHEDULERS: ReadonlyArray<readonly [string, () => Scheduler]> = [
+  ['EulerScheduler with churn', () => new EulerScheduler({ sChurn: 1 })],
+  ['EulerAncestralScheduler', () => new EulerAncestralScheduler()],
+];
+
+/**
+ * One scheduler through the protocol's calls: a run whose steps draw their noise (or take it),
+ * scaleModelInput, addNoise with host and device timesteps, the failures, and sample().
+ */
+async function protocolCalls(log: MemoryLog, name: string, make: () => Scheduler): Promise<void> {
+  const shape = [2, 3];
+  const scheduler = await log.count(`new ${name}`, 0, make);
+  await log.countFailure(`${name}: init with numSteps 0`, () => scheduler.init(0, shape));
+  const { state: first, timesteps } = scheduler.init(3, shape, { seed: 0 });
+  let state = first;
+  let current = tf.ones(shape);
+  const prediction = tf.fill(shape, 0.5);
+  const noise = tf.fill(shape, -0.25);
+  for (let i = 0; i < 3; i++) {
+    tf.dispose(await log.count(`${name}: scaleModelInput ${i}`, 1, () => scheduler.scaleModelInput(state, current)));
+    const opts = i === 1 ? { noise } : {};
+    const out = await log.count(`${name}: step ${i}${i === 1 ? ' with opts.noise' : ''}`, 2, () => scheduler.step(state, current, prediction, opts));
+    tf.dispose([current, out.denoised]);
+    ({ state, sample: current } = out);
+  }
+  await log.countFailure(`${name}: step past the last timestep`, () => scheduler.step(state, current, prediction));
+  const hostTimesteps = Array.from(timesteps.dataSync()).slice(0, 2);
+  tf.dispose(await log.count(`${name}: addNoise with host timesteps`, 1, () => scheduler.addNoise(current, noise, hostTimesteps)));
+  const deviceTimesteps = tf.tensor1d(hostTimesteps);
+  tf.dispose(await log.count(`${name}: addNoise with device timesteps`, 1, () => scheduler.addNoise(current, noise, deviceTimesteps)));
+  await log.countFailure(`${name}: addNoise with a timestep out of range`, () => scheduler.addNoise(current, noise, [0, 1e6]));
+  state.dispose();
+  await log.countFailure(`${name}: step with a disposed state`, () => scheduler.step(first, current, prediction));
+  const denoiser = (x: tf.Tensor) => tf.mul(x, 0.5);
+  tf.dispose(await log.count(`${name}: sample`, 1, () => sample(scheduler, denoiser, { numSteps: 3, shape, seed: 0 })));
+  tf.dispose(await log.count(`${name}: sample from an image`, 1, () => sample(scheduler, denoiser, { numSteps: 3, image: current, strength: 0.5, generator: random.torchGenerator(0) })));
+  tf.dispose([current, prediction, noise, deviceTimesteps, timesteps]);
+}
+
 export async function publicCallMemory(): Promise<MemoryRecord[]> {
   const log = new MemoryLog();
   const baseline = tf.memory().numTensors;
   await schedulerCalls(log);
   await diffusersCalls(log);
   await samplingCalls(log);
+  for (const [name, make] of PROTOCOL_SCHEDULERS) await protocolCalls(log, name, make);
   log.check('everything, once the results are disposed', tf.memory().numTensors - baseline, 0);
   return log.records;
 }

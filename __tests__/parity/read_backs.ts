@@ -6,12 +6,12 @@
  * in the browser page too.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { DdimInverseScheduler, DdimScheduler } from 'tfjs-diffusion-schedulers';
+import { DdimInverseScheduler, DdimScheduler, EulerAncestralScheduler, EulerScheduler } from 'tfjs-diffusion-schedulers';
 
 export interface ReadBackCount {
   /** Reads during the steps (must be 0). */
   duringSteps: number;
-  /** Reads during addNoise and getVelocity with int32 tensor timesteps (must be 0). */
+  /** Reads during addNoise and getVelocity with tensor timesteps (int32; float32 for the sigma-space schedulers) (must be 0). */
   duringNoising: number;
   /** Reads during one `await tensor.data()`: proves the counter sees a real read-back (> 0). */
   control: number;
@@ -43,22 +43,29 @@ export async function deviceReadBacks(): Promise<ReadBackCount> {
   const noise = tf.randomNormal(shape, 0, 1, 'float32', 5);
   const runs = [{}, { eta: 1 }, { predictionType: 'angular_velocity', rederiveNoise: true, eta: 0.5 }, { clipDenoisedSample: false, alphaClipStrategy: 'alpha_zero', timestepsOffset: 1 }] as const;
   const forwardSchedulers = runs.map((options) => new DdimScheduler(options));
-  const schedulers = [...forwardSchedulers, new DdimInverseScheduler({ predictionType: 'angular_velocity' })];
+  const schedulers = [
+    ...forwardSchedulers,
+    new DdimInverseScheduler({ predictionType: 'angular_velocity' }),
+    new EulerScheduler({ sChurn: 1, predictionType: 'angular_velocity' }),
+    new EulerAncestralScheduler({ predictionType: 'sample' }),
+  ];
   const inits = schedulers.map((scheduler) => scheduler.init(2, shape, { seed: 0 }));
   const outputs: tf.Tensor[] = [];
   const duringSteps = await countReads(() => {
     schedulers.forEach((scheduler, i) => {
       const first = scheduler.step(inits[i].state, sample, prediction);
-      const second = scheduler instanceof DdimScheduler ? scheduler.step(first.state, first.sample, prediction, { noise }) : scheduler.step(first.state, first.sample, prediction);
+      const second = scheduler instanceof DdimInverseScheduler ? scheduler.step(first.state, first.sample, prediction) : scheduler.step(first.state, first.sample, prediction, { noise });
       outputs.push(first.sample, first.denoised, second.sample, second.denoised);
     });
   });
   const itemTimesteps = tf.tensor1d([10, 500, 999], 'int32');
+  const floatTimesteps = tf.tensor1d([0.5, 500.25, 999]);
   const duringNoising = await countReads(() => {
     outputs.push(forwardSchedulers[0].addNoise(sample, noise, itemTimesteps), forwardSchedulers[0].getVelocity(sample, noise, itemTimesteps));
+    outputs.push(schedulers.at(-2)!.addNoise(sample, noise, floatTimesteps), schedulers.at(-1)!.addNoise(sample, noise, itemTimesteps));
   });
   const control = await countReads(() => outputs[0].data());
-  tf.dispose([sample, prediction, noise, itemTimesteps, ...outputs, ...inits.map((init) => init.timesteps)]);
+  tf.dispose([sample, prediction, noise, itemTimesteps, floatTimesteps, ...outputs, ...inits.map((init) => init.timesteps)]);
   inits.forEach((init) => init.state.dispose());
   return { duringSteps, duringNoising, control };
 }
