@@ -5,7 +5,8 @@ import type { RunSchedule, StepPlan } from '../plan';
 import { SchedulerBase, startIndexOf, type InitOptions } from '../scheduler_base';
 import type { CustomSchedule } from './custom_schedule';
 import type { ResolvedEulerBaseOptions } from './options';
-import { sigmaAddNoise, type SigmaItemTimesteps, type TimestepToSigma } from './sigma_noising';
+import type { ItemTimesteps } from '../noising';
+import { sigmaAddNoise, type TimestepToSigma } from './sigma_noising';
 import { ANCESTRAL_SCHEDULE, continuousTimesteps, eulerSigmaRun, runInitNoiseSigma, type EulerScheduleOptions, type SigmaRun } from './sigma_schedule';
 import { eulerAlphaBars, eulerTrainingSigmas, type TrainingSigmas } from './training_sigmas';
 
@@ -76,7 +77,7 @@ export abstract class EulerFamilyScheduler<Options extends ResolvedEulerBaseOpti
    * step's level (as diffusers' add_noise, which looks the timestep up in its run). The result
    * is the caller's.
    */
-  addNoise(original: tf.Tensor, noise: tf.Tensor, timesteps: SigmaItemTimesteps): tf.Tensor {
+  addNoise(original: tf.Tensor, noise: tf.Tensor, timesteps: ItemTimesteps): tf.Tensor {
     return sigmaAddNoise(this.timestepToSigma(), this.training, original, noise, timesteps);
   }
 

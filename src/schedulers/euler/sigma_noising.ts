@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { show } from '../../errors';
 import { interp } from '../../schedule/sigmas';
 import { checkFloatTensor, checkSampleTensor } from '../check_step';
+import type { ItemTimesteps } from '../noising';
 import type { TrainingSigmas } from './training_sigmas';
 
 /**
@@ -17,11 +18,8 @@ import type { TrainingSigmas } from './training_sigmas';
  */
 export type TimestepToSigma = 'linear' | 'log' | 'continuous';
 
-/** One timestep per item of the first axis: host numbers, or a float32 / int32 tensor on the device. */
-export type SigmaItemTimesteps = readonly number[] | tf.Tensor1D;
-
 /** sigma(t) on the host, float64 (the caller rounds it). */
-export function sigmaAt(mapping: TimestepToSigma, training: TrainingSigmas, timestep: number): number {
+function sigmaAt(mapping: TimestepToSigma, training: TrainingSigmas, timestep: number): number {
   switch (mapping) {
     case 'continuous':
       return Math.exp(4 * timestep);
@@ -77,8 +75,11 @@ function deviceSigmas(mapping: TimestepToSigma, training: TrainingSigmas, timest
   return tf.where(inRange, sigma, tf.fill(t.shape, NaN));
 }
 
-/** original + sigma(t) * noise per item of the first axis; one `tf.tidy`, no read-back. The result is the caller's. */
-export function sigmaAddNoise(mapping: TimestepToSigma, training: TrainingSigmas, original: tf.Tensor, noise: tf.Tensor, timesteps: SigmaItemTimesteps): tf.Tensor {
+/**
+ * original + sigma(t) * noise per item of the first axis, the timesteps host numbers or a float32
+ * or int32 tensor on the device; one `tf.tidy`, no read-back. The result is the caller's.
+ */
+export function sigmaAddNoise(mapping: TimestepToSigma, training: TrainingSigmas, original: tf.Tensor, noise: tf.Tensor, timesteps: ItemTimesteps): tf.Tensor {
   checkInputs(mapping, training, original, noise, timesteps);
   return tf.tidy(() => {
     const broadcastShape = [original.shape[0], ...original.shape.slice(1).map(() => 1)];

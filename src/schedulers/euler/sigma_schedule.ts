@@ -81,19 +81,19 @@ function interpolatedSigmas(options: EulerScheduleOptions, training: TrainingSig
   return Float64Array.from(linspace(logMax, logMin, timesteps.length + 1), (logSigma) => f32(Math.exp(logSigma)));
 }
 
-/** numSteps levels of a sigma schedule between sigmaMin and sigmaMax (the options', or the ends of `base`). */
-function placedSigmas(options: EulerScheduleOptions, base: Float64Array, numSteps: number): Float64Array {
+/** numSteps levels of `schedule` between sigmaMin and sigmaMax (the options', or the ends of `base`). */
+function placedSigmas(schedule: Exclude<EulerSigmaSchedule, 'default'>, options: EulerScheduleOptions, base: Float64Array, numSteps: number): Float64Array {
   const sigmaMin = options.sigmaMin ?? base[base.length - 1];
   const sigmaMax = options.sigmaMax ?? base[0];
   if (!(sigmaMin < sigmaMax)) {
-    throw new RangeError(`sigmaSchedule '${options.sigmaSchedule}' needs sigmaMin below sigmaMax, got sigmaMin ${sigmaMin} and sigmaMax ${sigmaMax} (set both, or neither)`);
+    throw new RangeError(`sigmaSchedule '${schedule}' needs sigmaMin below sigmaMax, got sigmaMin ${sigmaMin} and sigmaMax ${sigmaMax} (set both, or neither)`);
   }
-  switch (options.sigmaSchedule) {
+  switch (schedule) {
     case 'karras':
       return karrasSigmas(sigmaMin, sigmaMax, numSteps);
     case 'exponential':
       return exponentialSigmas(sigmaMin, sigmaMax, numSteps);
-    default:
+    case 'beta':
       return betaSigmas(sigmaMin, sigmaMax, numSteps);
   }
 }
@@ -140,7 +140,7 @@ export function eulerSigmaRun(options: EulerScheduleOptions, training: TrainingS
     timesteps = custom.timesteps !== undefined ? checkCustomTimesteps(custom.timesteps, numSteps, options.numTrainSteps) : spacedTimesteps(options, numSteps);
     let levels = interpolatedSigmas(options, training, timesteps);
     if (options.sigmaSchedule !== 'default') {
-      levels = placedSigmas(options, levels, numSteps);
+      levels = placedSigmas(options.sigmaSchedule, options, levels, numSteps);
       timesteps = Float32Array.from(levels, (sigma) => sigmaToTimestep(sigma, training.logSigmas));
     }
     sigmas = Float32Array.from([...levels, finalSigma(options, training)]);
