@@ -156,7 +156,7 @@ describe('step and addNoise misuse', () => {
       // eslint-disable-next-line no-sparse-arrays -- the hole is the point
       [() => scheduler.addNoise(x, v, [, 5] as never), TypeError, /timesteps has a hole at index 0 \(a sparse array\)/],
       [() => scheduler.addNoise(x, v, bad.gone), TypeError, /timesteps was disposed before the call/],
-      [() => scheduler.addNoise(x, v, '500' as never), TypeError, /timesteps must be an array of 2 numbers in \[0, 1000\] or a tf.Tensor1D, got "500"/],
+      [() => scheduler.addNoise(x, v, '500' as never), TypeError, /timesteps must be an array of 2 numbers in \[0, 1000\] or a float32 or int32 tf.Tensor1D, got "500"/],
       [() => scheduler.addNoise(x, v, bad.boolTimesteps as never), TypeError, /timesteps must be a float32 or int32 tf.Tensor1D of 2 values .*got a bool tensor of shape \[2\]/],
       [() => scheduler.addNoise(x, bad.narrow, [1, 2]), RangeError, /noise has shape \[2, 2\], which differs from the shape of original \[2, 3\]/],
     ];

@@ -15,6 +15,9 @@ export interface ProtocolRun {
 }
 
 export const PROTOCOL_RUNS: readonly ProtocolRun[] = [
+  { scheduler: 'euler', options: { sChurn: 1, predictionType: 'angular_velocity' } },
+  { scheduler: 'euler', options: { sigmaSchedule: 'karras', timestepSpacing: 'leading', timestepsOffset: 1 } },
+  { scheduler: 'euler-ancestral', options: { predictionType: 'sample' } },
   { scheduler: 'flow-match-euler', options: { shift: 3 } },
   { scheduler: 'flow-match-euler', options: { stochasticSampling: true, useDynamicShifting: true, shiftTerminal: 0.05 }, init: { sigmas: [1, 0.75, 0.5], imageSeqLen: 1024 } },
 ];
