@@ -1,6 +1,13 @@
 export { DdimScheduler } from './schedulers/ddim/scheduler';
 export { DdimInverseScheduler } from './schedulers/ddim/inverse';
 export type { DdimOptions, ResolvedDdimOptions } from './schedulers/ddim/options';
+export { PndmScheduler } from './schedulers/pndm/scheduler';
+export type { PndmOptions, ResolvedPndmOptions, PndmPredictionType } from './schedulers/pndm/options';
+export { LcmScheduler } from './schedulers/lcm/scheduler';
+export type { LcmOptions, ResolvedLcmOptions } from './schedulers/lcm/options';
+export { TcdScheduler } from './schedulers/tcd/scheduler';
+export type { TcdOptions, ResolvedTcdOptions } from './schedulers/tcd/options';
+export type { ConsistencyInitOptions } from './schedulers/lcm/schedule';
 export type { PredictionType, AlphaClipStrategy } from './schedulers/shared_options';
 export { SchedulerState, SchedulerState as DdimState } from './schedulers/state';
 export type { Scheduler } from './schedulers/protocol';

@@ -1,6 +1,9 @@
 import { DdimInverseScheduler } from './ddim/inverse';
 import { DdimScheduler } from './ddim/scheduler';
+import { LcmScheduler } from './lcm/scheduler';
+import { PndmScheduler } from './pndm/scheduler';
 import type { Scheduler } from './protocol';
+import { TcdScheduler } from './tcd/scheduler';
 
 /** A scheduler class as the command line and `loadScheduler` know it. */
 export interface SchedulerEntry {
@@ -29,5 +32,26 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
     suits: 'inversion (image to noise), 20 to 50 steps',
     create: (options) => new DdimInverseScheduler(options),
     fromDiffusersConfig: (config, overrides) => DdimInverseScheduler.fromDiffusersConfig(config, overrides),
+  },
+  {
+    name: 'pndm',
+    diffusersClass: 'PNDMScheduler',
+    suits: '20 to 50 steps (more model calls: 10 steps are 19); Stable Diffusion 1.x/2.x configs',
+    create: (options) => new PndmScheduler(options),
+    fromDiffusersConfig: (config, overrides) => PndmScheduler.fromDiffusersConfig(config, overrides),
+  },
+  {
+    name: 'lcm',
+    diffusersClass: 'LCMScheduler',
+    suits: '1 to 8 steps with a latent consistency model (LCM, LCM-LoRA)',
+    create: (options) => new LcmScheduler(options),
+    fromDiffusersConfig: (config, overrides) => LcmScheduler.fromDiffusersConfig(config, overrides),
+  },
+  {
+    name: 'tcd',
+    diffusersClass: 'TCDScheduler',
+    suits: '2 to 8 steps with a trajectory consistency distilled model (TCD-LoRA); gamma sets the noise',
+    create: (options) => new TcdScheduler(options),
+    fromDiffusersConfig: (config, overrides) => TcdScheduler.fromDiffusersConfig(config, overrides),
   },
 ];
