@@ -12,7 +12,16 @@ export function bumblebeeSample(): tf.Tensor {
 
 /** diffusers' dummy_sample_deter: [4, 3, 8, 8], element [b][c][h][w] = (256c + 32h + 4w + b) / 768. */
 export function dummySampleDeter(): tf.Tensor {
-  return tf.tidy(() => tf.transpose(tf.reshape(tf.div(tf.range(0, 768, 1, 'float32'), 768), [3, 8, 8, 4]), [3, 0, 1, 2]));
+  return deterministicSample([4, 3, 8, 8]);
+}
+
+/**
+ * diffusers' dummy_sample_deter of `shape` ([batch, ...rest]): element [b][...rest] = index / n
+ * with index = b + batch * (row-major index in rest) and n the size: [4, 3, 8, 8] gives
+ * (256c + 32h + 4w + b) / 768, [4, 3, 8] (32c + 4w + b) / 96.
+ */
+export function deterministicSample(shape: readonly number[]): tf.Tensor {
+  return itemMajor(shape, (size) => tf.div(tf.range(0, size, 1, 'float32'), size));
 }
 
 /** diffusers' dummy_noise_deter: the same layout, element = (767 - index) / 768. */
@@ -26,14 +35,30 @@ export function dummyNoiseDeter(): tf.Tensor {
  * [4, 3, 8, 8] gives (767 - (256c + 32h + 4w + b)) / 768, [4, 3, 8] (95 - (32c + 4w + b)) / 96.
  */
 export function deterministicNoise(shape: readonly number[]): tf.Tensor {
-  const [batch, ...rest] = shape;
-  const size = tf.util.sizeFromShape(shape as number[]);
-  return tf.tidy(() => tf.transpose(tf.reshape(tf.div(tf.range(size - 1, -1, -1, 'float32'), size), [...rest, batch]), [rest.length, ...rest.map((_, i) => i)]));
+  return itemMajor(shape, (size) => tf.div(tf.range(size - 1, -1, -1, 'float32'), size));
 }
 
-/** Both suites' dummy model: prediction = sample * t / (t + 1). */
+/** `values(n)` (n values, batch index fastest) laid out as `shape` with the batch axis first. */
+function itemMajor(shape: readonly number[], values: (size: number) => tf.Tensor): tf.Tensor {
+  const [batch, ...rest] = shape;
+  const size = tf.util.sizeFromShape(shape as number[]);
+  return tf.tidy(() => tf.transpose(tf.reshape(values(size), [...rest, batch]), [rest.length, ...rest.map((_, i) => i)]));
+}
+
+/** Both suites' dummy model: prediction = sample * t / (t + 1), one float32 multiplication by t / (t + 1). */
 export function dummyModel(sample: tf.Tensor, timestep: number): tf.Tensor {
   return tf.mul(sample, timestep / (timestep + 1));
+}
+
+/**
+ * The dummy model as both suites' tests evaluate it, in float32: (sample * t) / (t + 1) (Nx's
+ * `sample |> multiply(t) |> divide(t + 1)`, torch's `sample * t / (t + 1)`). It differs from
+ * dummyModel in the last bit, which matters where a step cancels the sample against the model
+ * output (LCM's one step from t = 999 on the squared-cosine schedule divides by
+ * sqrt(alpha-bar) = 5e-5).
+ */
+export function referenceModel(sample: tf.Tensor, timestep: number): tf.Tensor {
+  return tf.tidy(() => tf.div(tf.mul(sample, timestep), Math.fround(timestep + 1)));
 }
 
 /** Bumblebee's tolerance: |actual - expected| <= 1e-4 + 1e-4 * |expected|, element by element. */
