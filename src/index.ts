@@ -7,7 +7,7 @@ export { LcmScheduler } from './schedulers/lcm/scheduler';
 export type { LcmOptions, ResolvedLcmOptions } from './schedulers/lcm/options';
 export { TcdScheduler } from './schedulers/tcd/scheduler';
 export type { TcdOptions, ResolvedTcdOptions } from './schedulers/tcd/options';
-export type { ConsistencyInitOptions } from './schedulers/lcm/schedule';
+export type { ConsistencyInitOptions } from './schedulers/lcm/timesteps';
 export type { PredictionType, AlphaClipStrategy } from './schedulers/shared_options';
 export { SchedulerState, SchedulerState as DdimState } from './schedulers/state';
 export type { Scheduler } from './schedulers/protocol';

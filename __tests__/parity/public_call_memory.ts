@@ -4,7 +4,7 @@
  * out leaves nothing behind. Returns the counts; the suite compares `made` with `expected`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { DdimInverseScheduler, DdimScheduler, glyphsDenoiser, loadScheduler, random, ringDenoiser, sample } from 'tfjs-diffusion-schedulers';
+import { DdimInverseScheduler, DdimScheduler, glyphsDenoiser, LcmScheduler, loadScheduler, PndmScheduler, random, ringDenoiser, sample, TcdScheduler, type Scheduler, type SchedulerState } from 'tfjs-diffusion-schedulers';
 
 export interface MemoryRecord {
   call: string;
@@ -84,6 +84,53 @@ async function schedulerCalls(log: MemoryLog): Promise<void> {
   tf.dispose([current, prediction, noise, wrongShape, deviceTimesteps, timesteps]);
 }
 
+/** The number of tensors the run of `state` holds for later steps. */
+const held = (state: SchedulerState) => Object.keys(state.run.history).length;
+
+/**
+ * Whole runs of the other classes of the protocol (PNDM with its history, LCM and TCD with
+ * their noise), every call counted: init makes the timesteps it returns and the run's own copy;
+ * a step makes its two results plus what the run newly keeps (PNDM's model outputs and
+ * Runge-Kutta start sample, clones that copy nothing) and releases what no later step reads,
+ * so that after the last step the run holds nothing; a failed call makes nothing.
+ */
+async function protocolCalls(log: MemoryLog): Promise<void> {
+  const shape = [2, 3, 4];
+  const runs: Array<[string, () => Scheduler]> = [
+    ['PndmScheduler', () => new PndmScheduler({ predictionType: 'angular_velocity' })],
+    ['PndmScheduler (reduceWarmup)', () => new PndmScheduler({ reduceWarmup: true })],
+    ['LcmScheduler', () => new LcmScheduler({ thresholding: true })],
+    ['TcdScheduler', () => new TcdScheduler({ predictionType: 'sample', gamma: 0.5 })],
+  ];
+  const prediction = tf.randomNormal(shape, 0, 1, 'float32', 1);
+  const wrongShape = tf.zeros([1]);
+  for (const [name, create] of runs) {
+    const scheduler = await log.count(`new ${name}`, 0, create);
+    await log.countFailure(`${name} init with numSteps 0`, () => scheduler.init(0, shape));
+    const { state: first, timesteps } = await log.count(`${name} init`, 2, () => scheduler.init(4, shape, { seed: 3 }));
+    let state = first;
+    let current = tf.randomNormal(shape, 0, 1, 'float32', 2);
+    while (state.timestep !== undefined) {
+      const before = tf.memory().numTensors;
+      const heldBefore = held(state);
+      const out = scheduler.step(state, current, prediction);
+      log.check(`${name} step ${state.index}`, tf.memory().numTensors - before, 2 + held(out.state) - heldBefore);
+      if (state.index === 0) {
+        await log.countFailure(`${name} step of a used state`, () => scheduler.step(state, current, prediction));
+        await log.countFailure(`${name} step with a model output of the wrong shape`, () => scheduler.step(out.state, out.sample, wrongShape));
+      }
+      tf.dispose([current, out.denoised]);
+      ({ state, sample: current } = out);
+    }
+    log.check(`${name}: tensors the run holds after its last step`, held(state), 0);
+    await log.countFailure(`${name} step past the last timestep`, () => scheduler.step(state, current, prediction));
+    tf.dispose(await log.count(`${name} addNoise`, 1, () => scheduler.addNoise(current, prediction, [0, 999])));
+    state.dispose();
+    tf.dispose([current, timesteps]);
+  }
+  tf.dispose([prediction, wrongShape]);
+}
+
 /** diffusers interop and DDIM inversion. */
 async function diffusersCalls(log: MemoryLog): Promise<void> {
   const config = { _class_name: 'DDIMInverseScheduler', beta_schedule: 'scaled_linear', steps_offset: 1, set_alpha_to_one: false };
@@ -127,6 +174,7 @@ export async function publicCallMemory(): Promise<MemoryRecord[]> {
   const log = new MemoryLog();
   const baseline = tf.memory().numTensors;
   await schedulerCalls(log);
+  await protocolCalls(log);
   await diffusersCalls(log);
   await samplingCalls(log);
   log.check('everything, once the results are disposed', tf.memory().numTensors - baseline, 0);

@@ -1,12 +1,13 @@
 /**
  * Counts the active backend's read/readSync calls (the only ways tfjs moves a tensor to the
- * host) while the calls that promise to stay on the device run: `step` (noise drawn by the
- * scheduler, given by the caller, or absent; DDIM inversion too), and `addNoise` and
+ * host) while the calls that promise to stay on the device run: every `step` of whole runs of
+ * DDIM, DDIM inversion, PNDM, LCM and TCD (noise drawn by the scheduler, given by the caller,
+ * or absent; multistep history kept and released), and `addNoise` and
  * `getVelocity` with device timesteps. A plain wrapper rather than jest.spyOn, so that it runs
  * in the browser page too.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { DdimInverseScheduler, DdimScheduler } from 'tfjs-diffusion-schedulers';
+import { DdimInverseScheduler, DdimScheduler, LcmScheduler, PndmScheduler, TcdScheduler, type Scheduler } from 'tfjs-diffusion-schedulers';
 
 export interface ReadBackCount {
   /** Reads during the steps (must be 0). */
@@ -36,26 +37,42 @@ async function countReads(work: () => unknown): Promise<number> {
   return reads;
 }
 
+/** The schedulers whose whole runs are counted: DDIM's variants and inversion, PNDM (both warm-ups), LCM, TCD. */
+function schedulersUnderTest(): Scheduler[] {
+  const ddimRuns = [{}, { eta: 1 }, { predictionType: 'angular_velocity', rederiveNoise: true, eta: 0.5 }, { clipDenoisedSample: false, alphaClipStrategy: 'alpha_zero', timestepsOffset: 1 }] as const;
+  return [
+    ...ddimRuns.map((options) => new DdimScheduler(options)),
+    new DdimInverseScheduler({ predictionType: 'angular_velocity' }),
+    new PndmScheduler({ predictionType: 'angular_velocity' }),
+    new PndmScheduler({ reduceWarmup: true }),
+    new LcmScheduler({ thresholding: true }),
+    new TcdScheduler({ predictionType: 'sample', gamma: 0.5 }),
+  ];
+}
+
 export async function deviceReadBacks(): Promise<ReadBackCount> {
   const shape = [3, 4];
   const sample = tf.randomNormal(shape, 0, 1, 'float32', 3);
   const prediction = tf.randomNormal(shape, 0, 1, 'float32', 4);
   const noise = tf.randomNormal(shape, 0, 1, 'float32', 5);
-  const runs = [{}, { eta: 1 }, { predictionType: 'angular_velocity', rederiveNoise: true, eta: 0.5 }, { clipDenoisedSample: false, alphaClipStrategy: 'alpha_zero', timestepsOffset: 1 }] as const;
-  const forwardSchedulers = runs.map((options) => new DdimScheduler(options));
-  const schedulers = [...forwardSchedulers, new DdimInverseScheduler({ predictionType: 'angular_velocity' })];
-  const inits = schedulers.map((scheduler) => scheduler.init(2, shape, { seed: 0 }));
+  const schedulers = schedulersUnderTest();
+  const inits = schedulers.map((scheduler) => scheduler.init(4, shape, { seed: 0 }));
   const outputs: tf.Tensor[] = [];
   const duringSteps = await countReads(() => {
     schedulers.forEach((scheduler, i) => {
-      const first = scheduler.step(inits[i].state, sample, prediction);
-      const second = scheduler instanceof DdimScheduler ? scheduler.step(first.state, first.sample, prediction, { noise }) : scheduler.step(first.state, first.sample, prediction);
-      outputs.push(first.sample, first.denoised, second.sample, second.denoised);
+      // Every call of the run; every other step gets its noise from the caller (ignored where none is drawn).
+      let state = inits[i].state;
+      let current = sample;
+      while (state.timestep !== undefined) {
+        const out = scheduler.step(state, current, prediction, state.index % 2 === 1 ? { noise } : {});
+        outputs.push(out.sample, out.denoised);
+        ({ state, sample: current } = out);
+      }
     });
   });
   const itemTimesteps = tf.tensor1d([10, 500, 999], 'int32');
   const duringNoising = await countReads(() => {
-    outputs.push(forwardSchedulers[0].addNoise(sample, noise, itemTimesteps), forwardSchedulers[0].getVelocity(sample, noise, itemTimesteps));
+    outputs.push(schedulers[0].addNoise(sample, noise, itemTimesteps), (schedulers[0] as DdimScheduler).getVelocity(sample, noise, itemTimesteps));
   });
   const control = await countReads(() => outputs[0].data());
   tf.dispose([sample, prediction, noise, itemTimesteps, ...outputs, ...inits.map((init) => init.timesteps)]);

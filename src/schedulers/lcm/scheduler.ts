@@ -1,9 +1,8 @@
 import { optionsFromDiffusersConfig } from '../../config/from_diffusers';
-import { AlphaBarScheduler } from '../alpha_bar_scheduler';
-import type { RunSchedule } from '../plan';
+import type { StepPlan } from '../plan';
 import { LCM_TABLE, type LcmOptions, type ResolvedLcmOptions } from './options';
 import { lcmPlan } from './plan';
-import { CONSISTENCY_INIT_OPTIONS, consistencySchedule, type ConsistencyInitOptions } from './schedule';
+import { ConsistencyScheduler } from './consistency_scheduler';
 
 /**
  * Latent consistency models (Luo et al., arXiv 2310.04378), 1 to 8 model calls, as Bumblebee's
@@ -17,9 +16,7 @@ import { CONSISTENCY_INIT_OPTIONS, consistencySchedule, type ConsistencyInitOpti
  * let { state, timesteps } = scheduler.init(4, [1, 4, 64, 64], { seed: 0 });
  * ```
  */
-export class LcmScheduler extends AlphaBarScheduler<ResolvedLcmOptions, ConsistencyInitOptions> {
-  protected readonly ownInitOptions = CONSISTENCY_INIT_OPTIONS;
-
+export class LcmScheduler extends ConsistencyScheduler<ResolvedLcmOptions> {
   constructor(options: LcmOptions = {}) {
     super(LCM_TABLE, options);
   }
@@ -33,7 +30,7 @@ export class LcmScheduler extends AlphaBarScheduler<ResolvedLcmOptions, Consiste
     return new LcmScheduler(optionsFromDiffusersConfig(LCM_TABLE, config, overrides));
   }
 
-  protected schedule(numSteps: number, opts: ConsistencyInitOptions): RunSchedule {
-    return consistencySchedule(this.options, this.alphaBarValues, numSteps, opts, lcmPlan);
+  protected plan(timesteps: Int32Array, index: number): StepPlan {
+    return lcmPlan(this.options, this.alphaBarValues, timesteps, index);
   }
 }

@@ -1,7 +1,6 @@
 import { optionsFromDiffusersConfig } from '../../config/from_diffusers';
-import { AlphaBarScheduler } from '../alpha_bar_scheduler';
-import { CONSISTENCY_INIT_OPTIONS, consistencySchedule, type ConsistencyInitOptions } from '../lcm/schedule';
-import type { RunSchedule } from '../plan';
+import { ConsistencyScheduler } from '../lcm/consistency_scheduler';
+import type { StepPlan } from '../plan';
 import { TCD_TABLE, type ResolvedTcdOptions, type TcdOptions } from './options';
 import { tcdPlan } from './plan';
 
@@ -14,9 +13,7 @@ import { tcdPlan } from './plan';
  * output does not hold; its pred_noised_sample is the sample of a step without noise).
  * `init(numSteps, shape, { strength?, timesteps? })` as diffusers' set_timesteps.
  */
-export class TcdScheduler extends AlphaBarScheduler<ResolvedTcdOptions, ConsistencyInitOptions> {
-  protected readonly ownInitOptions = CONSISTENCY_INIT_OPTIONS;
-
+export class TcdScheduler extends ConsistencyScheduler<ResolvedTcdOptions> {
   constructor(options: TcdOptions = {}) {
     super(TCD_TABLE, options);
   }
@@ -30,7 +27,7 @@ export class TcdScheduler extends AlphaBarScheduler<ResolvedTcdOptions, Consiste
     return new TcdScheduler(optionsFromDiffusersConfig(TCD_TABLE, config, overrides));
   }
 
-  protected schedule(numSteps: number, opts: ConsistencyInitOptions): RunSchedule {
-    return consistencySchedule(this.options, this.alphaBarValues, numSteps, opts, tcdPlan);
+  protected plan(timesteps: Int32Array, index: number): StepPlan {
+    return tcdPlan(this.options, this.alphaBarValues, timesteps, index);
   }
 }

@@ -1,6 +1,5 @@
 import { checkInteger, checkNumberIn, show } from '../../errors';
-import type { RunSchedule, StepPlan } from '../plan';
-import { startIndexOf, type InitOptions } from '../scheduler_base';
+import type { InitOptions } from '../scheduler_base';
 
 /** The init options of the consistency schedulers (LCM, TCD): diffusers' set_timesteps arguments. */
 export interface ConsistencyInitOptions extends InitOptions {
@@ -81,20 +80,3 @@ export function consistencyTimesteps(
   return Int32Array.from({ length: numSteps }, (_, j) => (originalCount - Math.floor(j * spacing)) * skip - 1);
 }
 
-/**
- * The schedule of an LCM or TCD run: its timesteps (`consistencyTimesteps`), one plan per
- * timestep made by `plan` (which sees them all: a step reads the next timestep), from
- * `startIndex` on.
- */
-export function consistencySchedule<Options extends { readonly numTrainSteps: number; readonly numOriginalSteps: number }>(
-  options: Options,
-  alphaBars: Float32Array,
-  numSteps: number,
-  opts: ConsistencyInitOptions,
-  plan: (options: Options, alphaBars: Float32Array, timesteps: Int32Array, index: number) => StepPlan,
-): RunSchedule {
-  const timesteps = consistencyTimesteps(options, numSteps, opts);
-  const start = startIndexOf(opts, timesteps.length);
-  const plans = Array.from(timesteps, (_, i) => plan(options, alphaBars, timesteps, i));
-  return { plans: plans.slice(start), timestepDtype: 'int32' };
-}
