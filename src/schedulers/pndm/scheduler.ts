@@ -21,8 +21,8 @@ import { pndmPlan } from './plan';
  * `denoised` is the x0 that the step's effective noise gives at its start sample.
  *
  * `startIndex` starts the method at that step of the numSteps-step schedule: its warm-up, then
- * multistep, over the steps left (diffusers' img2img pipelines instead cut the call list, which
- * runs PNDM's warm-up on the wrong calls).
+ * multistep, over the steps left, at least 4 (2 with reduceWarmup). diffusers' img2img pipelines
+ * instead cut the call list, which runs PNDM's warm-up on the wrong calls.
  */
 export class PndmScheduler extends AlphaBarScheduler<ResolvedPndmOptions> {
   protected readonly ownInitOptions = [];
@@ -41,8 +41,13 @@ export class PndmScheduler extends AlphaBarScheduler<ResolvedPndmOptions> {
   }
 
   protected schedule(numSteps: number, opts: InitOptions): RunSchedule {
-    const steps = samplingTimesteps(this.options, numSteps, this.options.reduceWarmup ? 2 : 4);
+    const minSteps = this.options.reduceWarmup ? 2 : 4;
+    const steps = samplingTimesteps(this.options, numSteps, minSteps);
     const start = startIndexOf(opts, numSteps);
+    if (numSteps - start < minSteps) {
+      // The warm-up's calls lie between its steps' timesteps: it needs its steps ahead.
+      throw new RangeError(`startIndex must be an integer in [0, ${numSteps - minSteps}] (the warm-up takes ${minSteps} steps${this.options.reduceWarmup ? ' with reduceWarmup' : ''}), got ${start}`);
+    }
     const calls = pndmCalls(steps.subarray(start), Math.floor(this.options.numTrainSteps / numSteps), this.options.reduceWarmup);
     return { plans: calls.map((_, i) => pndmPlan(this.options, this.alphaBarValues, calls, i)), timestepDtype: 'int32' };
   }
