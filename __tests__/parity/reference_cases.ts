@@ -32,6 +32,13 @@ export interface BumblebeeLoopCase {
   sum: number;
   /** sample[1..3, 1..3, 1..2], flattened row-major. */
   slice: number[];
+  /**
+   * Evaluate the dummy model as Bumblebee's tests do, (x t) / (t + 1), rather than with one
+   * rounding, x (t / (t + 1)): where a step amplifies the model's last bit (LCM's one step from
+   * t = 999 on the squared-cosine schedule divides by sqrt(alpha-bar) = 5e-5). DDIM's loops keep
+   * the one rounding, which their run with 16-bit float textures needs (x t reaches 900 there).
+   */
+  referenceModel?: boolean;
 }
 
 /** A 10-step loop of diffusers' dummy model from dummy_sample_deter: sum and mean of |sample|. */

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Scheduler } from 'tfjs-diffusion-schedulers';
 import { SCHEDULERS } from '../../src/schedulers/registry';
 import { caseNoise } from '../helpers/fixture_arrays';
-import { bumblebeeSample, deterministicNoise, deterministicSample, dummySampleDeter, referenceModel, runLoop } from '../helpers/harness';
+import { bumblebeeSample, deterministicNoise, deterministicSample, dummyModel, dummySampleDeter, referenceModel, runLoop } from '../helpers/harness';
 import { DIFFUSERS_FIXTURES, diffusersCase } from './diffusers_fixtures';
 import { referenceCase, type FixtureLoopCase, type SchedulerSpec } from './reference_cases';
 
@@ -105,7 +105,8 @@ export async function runReferenceCase(name: string): Promise<CaseOutcome> {
   const initial = testCase.kind === 'bumblebee_loop' ? bumblebeeSample() : dummySampleDeter();
   const startIndex = testCase.kind === 'diffusers_loop' ? testCase.noisyStartIndex : undefined;
   const noisyStart = startIndex === undefined ? undefined : { startIndex, noise: deterministicNoise(initial.shape) };
-  const result = runLoop(scheduler, testCase.kind === 'bumblebee_loop' ? testCase.numSteps : 10, initial, referenceModel, noisyStart);
+  const model = testCase.kind === 'bumblebee_loop' && testCase.referenceModel ? referenceModel : dummyModel;
+  const result = runLoop(scheduler, testCase.kind === 'bumblebee_loop' ? testCase.numSteps : 10, initial, model, noisyStart);
   const values = Array.from(await result.data());
   const shape = result.shape;
   tf.dispose([initial, result, noisyStart?.noise]);

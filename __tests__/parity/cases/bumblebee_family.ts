@@ -39,28 +39,38 @@ function bumblebeeCases(className: string, scheduler: string, tests: readonly Bu
       }));
     }
     if (entry.slice === undefined) return []; // the error tests are the spec's (bumblebee_family_errors)
-    const loop: BumblebeeLoopCase = { kind: 'bumblebee_loop', name: `Bumblebee ${className} ${entry.test}`, scheduler: spec, numSteps: entry.num_steps!, sum: entry.sum!, slice: entry.slice.flat(2) };
+    const loop: BumblebeeLoopCase = {
+      kind: 'bumblebee_loop',
+      name: `Bumblebee ${className} ${entry.test}`,
+      scheduler: spec,
+      numSteps: entry.num_steps!,
+      sum: entry.sum!,
+      slice: entry.slice.flat(2),
+      referenceModel: true,
+    };
     return [loop];
   });
 }
 
 /**
- * The element tolerance of each family's full-array runs, from what the cpu and wasm backends
- * measure against diffusers' float32 torch run (and the Chromium ones, see the README's
- * precision table). PNDM: 3e-6 at most, except the beta_start 0.01 runs below; LCM and TCD:
- * 3e-7 (their steps are one update each, from a sample the model scaled).
+ * The element tolerance of each family's full-array runs, chosen from what we measure against
+ * diffusers' float32 torch runs: on cpu and wasm in Node and on webgl, webgpu, wasm and cpu in
+ * Chromium (SwiftShader, the same bits as cpu) the largest error, as a share of the tolerance,
+ * is 0.22 for PNDM (3.2e-6 at trailing_skip_prk_steps, but the runs below), 0.41 for LCM
+ * (1.5e-6, custom_timesteps_test) and 0.30 for TCD (1.4e-6, sample_prediction): room for a GPU
+ * that fuses multiply-adds.
  */
 const FAMILY_TOLERANCE: Readonly<Record<string, Tolerance>> = {
   pndm: { abs: 1e-5, rel: 1e-5 },
-  lcm: { abs: 2e-6, rel: 2e-6 },
-  tcd: { abs: 2e-6, rel: 2e-6 },
+  lcm: { abs: 3e-6, rel: 3e-6 },
+  tcd: { abs: 3e-6, rel: 3e-6 },
 };
 
 /**
  * diffusers' tests with beta_start 0.01 (set_alpha_to_one, no_set_alpha_to_one): alpha-bar
- * falls to 1e-6 by t = 900, and eq. (9)'s coefficients (sqrt(a'/a) up to 1.4) are rounded
- * differently in every float32 implementation: diffusers' own run is 2.6e-5 from the same loop
- * in float64, ours 1.9e-5 (the two 3.2e-5 apart).
+ * falls to about 2e-6 by t = 900, eq. (9)'s ratios of alpha-bars are large, and every float32
+ * implementation rounds them its own way: diffusers' own run is 2.6e-5 from the same loop in
+ * float64, ours 1.9e-5 (the two 3.2e-5 apart: 0.43 of this tolerance).
  */
 const ILL_CONDITIONED: Tolerance = { abs: 1e-5, rel: 1.5e-4 };
 
