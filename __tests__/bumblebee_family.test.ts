@@ -119,6 +119,8 @@ const CLASSES: FamilyClass[] = [
     create: (options = {}) => new PndmScheduler(options),
     numSteps: 4,
     badNumSteps: [
+      // Bumblebee: "expected at least 4 steps, got: 2"
+      [2, RangeError, /numSteps must be an integer in \[4, 1000\], got 2/],
       [3, RangeError, /numSteps must be an integer in \[4, 1000\], got 3/],
       [1001, RangeError, /numSteps must be an integer in \[4, 1000\], got 1001/],
       [NaN, RangeError, /numSteps must be an integer in \[4, 1000\], got NaN/],

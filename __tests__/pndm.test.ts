@@ -79,6 +79,12 @@ test.each<[string, PndmOptions]>([
   tf.dispose([x, x0, eps, timesteps]);
 });
 
+test('reduceWarmup: at least 2 steps, as Bumblebee', () => {
+  const scheduler = new PndmScheduler({ reduceWarmup: true });
+  expect(() => scheduler.init(1, [1])).toThrow(new RangeError('numSteps must be an integer in [2, 1000], got 1'));
+  expect(timestepsOf(scheduler, 2)).toEqual([500, 0, 0]);
+});
+
 test('startIndex: the warm-up, then multistep, over the steps left; it needs its steps', () => {
   const scheduler = new PndmScheduler();
   expect(timestepsOf(scheduler, 10, 5)).toEqual([400, 350, 350, 300, 300, 250, 250, 200, 200, 150, 150, 100, 100, 0]);
