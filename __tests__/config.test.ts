@@ -1,9 +1,12 @@
 // diffusers scheduler_config.json <-> options: the real Stable Diffusion configs, loadScheduler's
 // choice of class and warnings, the key mapping both ways, and every bad value naming its key.
 import * as tf from '@tensorflow/tfjs-core';
-import { DdimInverseScheduler, DdimScheduler, EulerScheduler, loadScheduler, type Scheduler } from 'tfjs-diffusion-schedulers';
+import { DdimInverseScheduler, DdimScheduler, EulerScheduler, LcmScheduler, loadScheduler, PndmScheduler, TcdScheduler, type Scheduler } from 'tfjs-diffusion-schedulers';
 import sd15 from '../fixtures/sd15_scheduler_config.json';
 import sd21 from '../fixtures/sd21_scheduler_config.json';
+import lcm from '../fixtures/diffusers/lcm.json';
+import pndm from '../fixtures/diffusers/pndm.json';
+import tcd from '../fixtures/diffusers/tcd.json';
 import { useBackend } from './helpers/backends';
 
 beforeAll(() => useBackend('cpu'));
@@ -15,6 +18,16 @@ const DDIM_SCHEDULER_KEYS = [
 ];
 /** DDIMInverseScheduler.__init__ (scheduling_ddim_inverse.py) has no thresholding parameters. */
 const DDIM_INVERSE_SCHEDULER_KEYS = DDIM_SCHEDULER_KEYS.filter((key) => !['thresholding', 'dynamic_thresholding_ratio', 'sample_max_value'].includes(key));
+
+/**
+ * [family, case, diffusers class, config] of every fixture run of PNDMScheduler, LCMScheduler and
+ * TCDScheduler, but LCM's `thresholding` with sample_max_value 0.5, below what our option allows.
+ */
+const FAMILY_CONFIGS = Object.entries({ pndm, lcm, tcd }).flatMap(([family, fixture]) =>
+  fixture.cases
+    .filter((entry) => !(((entry.config as Record<string, unknown>).sample_max_value as number) < 1))
+    .map((entry) => [family, entry.name, entry.class, entry.config as Record<string, unknown>] as const),
+);
 
 function timestepsOf(scheduler: Scheduler, numSteps: number): number[] {
   const { state, timesteps } = scheduler.init(numSteps, [1]);
@@ -31,24 +44,24 @@ beforeEach(() => {
 afterEach(() => warn.mockRestore());
 
 describe('Stable Diffusion configs', () => {
-  test('1.5 (a PNDMScheduler config) loads as DDIM with a warning naming the keys it ignores', () => {
+  test('1.5 (a PNDMScheduler config) loads as a PndmScheduler, without a warning', () => {
     const scheduler = loadScheduler(sd15);
-    expect(scheduler).toBeInstanceOf(DdimScheduler);
-    expect(warn).toHaveBeenCalledTimes(1);
-    expect(warn.mock.calls[0][0]).toMatch(/loadScheduler: the PNDMScheduler config loads as a DdimScheduler .*it ignores the keys skip_prk_steps$/);
-    expect(scheduler.options).toMatchObject({
+    expect(scheduler).toBeInstanceOf(PndmScheduler);
+    expect(warn).not.toHaveBeenCalled();
+    expect(scheduler.options).toEqual({
       numTrainSteps: 1000,
       betaSchedule: 'quadratic',
       betaStart: 0.00085,
       betaEnd: 0.012,
       trainedBetas: null,
+      predictionType: 'noise',
       alphaClipStrategy: 'alpha_zero',
       timestepsOffset: 1,
-      clipDenoisedSample: false,
-      predictionType: 'noise',
       timestepSpacing: 'leading',
+      reduceWarmup: true,
     });
-    expect(timestepsOf(scheduler, 50).slice(0, 3)).toEqual([981, 961, 941]);
+    // skip_prk_steps: the first step twice, then one call per step (diffusers' plms_timesteps)
+    expect(timestepsOf(scheduler, 50).slice(0, 4)).toEqual([981, 961, 961, 941]);
     expect(timestepsOf(scheduler, 50).at(-1)).toBe(1);
   });
 
@@ -56,8 +69,9 @@ describe('Stable Diffusion configs', () => {
     const fromObject = DdimScheduler.fromDiffusersConfig(sd15);
     const fromText = DdimScheduler.fromDiffusersConfig(JSON.stringify(sd15));
     expect(fromText.options).toEqual(fromObject.options);
-    expect(fromObject.options).toEqual(loadScheduler(sd15).options);
-    expect(warn).toHaveBeenCalledTimes(1); // loadScheduler's only
+    expect(fromObject.options).toMatchObject({ betaSchedule: 'quadratic', alphaClipStrategy: 'alpha_zero', timestepsOffset: 1, clipDenoisedSample: false });
+    expect(timestepsOf(fromObject, 50).slice(0, 3)).toEqual([981, 961, 941]);
+    expect(warn).not.toHaveBeenCalled();
   });
 
   test('2.1 (a DDIMScheduler config, v-prediction) loads as DDIM without a warning', () => {
@@ -87,6 +101,24 @@ describe('loadScheduler picks the class', () => {
     expect(scheduler).toBeInstanceOf(DdimInverseScheduler);
     expect(timestepsOf(scheduler, 5)).toEqual([1, 201, 401, 601, 801]);
     expect(warn).not.toHaveBeenCalled();
+  });
+
+  test.each([
+    ['PNDMScheduler', PndmScheduler],
+    ['LCMScheduler', LcmScheduler],
+    ['TCDScheduler', TcdScheduler],
+  ])('%s loads as its own class, without a warning', (className, type) => {
+    expect(loadScheduler({ ...sd15, _class_name: className })).toBeInstanceOf(type);
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  test('a class we still lack (LMSDiscreteScheduler) loads as DDIM, with a warning naming the keys DDIM ignores', () => {
+    const lms = { ...sd15, _class_name: 'LMSDiscreteScheduler', use_karras_sigmas: false };
+    const scheduler = loadScheduler(lms);
+    expect(scheduler).toBeInstanceOf(DdimScheduler);
+    expect(scheduler.options).toEqual(DdimScheduler.fromDiffusersConfig(lms).options);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0][0]).toMatch(/^loadScheduler: the LMSDiscreteScheduler config loads as a DdimScheduler .*it ignores the keys skip_prk_steps, use_karras_sigmas$/);
   });
 
   test('an EulerDiscreteScheduler config (SDXL) loads as an EulerScheduler; a HeunDiscreteScheduler one as DDIM, naming every key it ignores', () => {
@@ -136,6 +168,31 @@ describe('toDiffusersConfig', () => {
     const inverse = new DdimInverseScheduler({ thresholding: true, sampleMaxValue: 3 });
     expect(inverse.toDiffusersConfig()._tfjs_diffusion_schedulers).toEqual({ thresholding: true, sampleMaxValue: 3 });
     expect(DdimInverseScheduler.fromDiffusersConfig(inverse.toDiffusersConfig()).options).toEqual(inverse.options);
+  });
+
+  // Every config diffusers held after constructing the fixtures' PNDM, LCM and TCD schedulers:
+  // read and written back, it is the same config (every key of the class's constructor).
+  test.each(FAMILY_CONFIGS)('%s: reads and writes back the config diffusers holds (%s)', (_family, _case, className, config) => {
+    const scheduler = loadScheduler({ _class_name: className, ...config });
+    expect(scheduler.toDiffusersConfig()).toEqual({ _class_name: className, ...config });
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  test("TCD's gamma, a step argument in diffusers, goes under _tfjs_diffusion_schedulers and back", () => {
+    const scheduler = new TcdScheduler({ gamma: 0.7 });
+    const config = scheduler.toDiffusersConfig();
+    expect(config._tfjs_diffusion_schedulers).toEqual({ gamma: 0.7 });
+    expect(TcdScheduler.fromDiffusersConfig(config).options).toEqual(scheduler.options);
+    expect(new TcdScheduler().toDiffusersConfig()).not.toHaveProperty('_tfjs_diffusion_schedulers');
+  });
+
+  test("Bumblebee's option names for diffusers' keys: skip_prk_steps, original_inference_steps, timestep_scaling", () => {
+    expect(PndmScheduler.fromDiffusersConfig({ skip_prk_steps: true }).options.reduceWarmup).toBe(true);
+    const lcm = LcmScheduler.fromDiffusersConfig({ original_inference_steps: 100, timestep_scaling: 5 });
+    expect(lcm.options).toMatchObject({ numOriginalSteps: 100, boundaryConditionTimestepScale: 5 });
+    expect(() => PndmScheduler.fromDiffusersConfig({ prediction_type: 'sample' })).toThrow('prediction_type must be one of "epsilon", "v_prediction", got "sample"');
+    expect(() => LcmScheduler.fromDiffusersConfig({ original_inference_steps: 0 })).toThrow('original_inference_steps must be an integer in [1, 1000], got 0');
+    expect(() => TcdScheduler.fromDiffusersConfig({ timestep_scaling: -1 })).toThrow('timestep_scaling must be a number > 0, got -1');
   });
 
   test('trained betas round-trip as a plain array and give the alpha-bars of the schedule they came from', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 const root = join(__dirname, '..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const built = existsSync(join(root, 'dist', 'index.js'));
-const publicNames = ['DdimScheduler', 'DdimState', 'random'];
+const publicNames = ['DdimScheduler', 'DdimState', 'PndmScheduler', 'LcmScheduler', 'TcdScheduler', 'random'];
 
 function runNode(args: string[]): string {
   return execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8' });

@@ -9,6 +9,13 @@ export { EulerAncestralScheduler } from './schedulers/euler_ancestral/scheduler'
 export type { EulerBaseOptions, EulerOptions, EulerSigmaSchedule, ResolvedEulerOptions } from './schedulers/euler/options';
 export type { EulerAncestralOptions, ResolvedEulerAncestralOptions } from './schedulers/euler_ancestral/options';
 export type { EulerInitOptions } from './schedulers/euler/family';
+export { PndmScheduler } from './schedulers/pndm/scheduler';
+export type { PndmOptions, ResolvedPndmOptions, PndmPredictionType } from './schedulers/pndm/options';
+export { LcmScheduler } from './schedulers/lcm/scheduler';
+export type { LcmOptions, ResolvedLcmOptions } from './schedulers/lcm/options';
+export { TcdScheduler } from './schedulers/tcd/scheduler';
+export type { TcdOptions, ResolvedTcdOptions } from './schedulers/tcd/options';
+export type { ConsistencyInitOptions } from './schedulers/lcm/timesteps';
 export type { PredictionType, AlphaClipStrategy } from './schedulers/shared_options';
 export { SchedulerState, SchedulerState as DdimState } from './schedulers/state';
 export type { Scheduler } from './schedulers/protocol';

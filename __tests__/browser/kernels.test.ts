@@ -1,6 +1,6 @@
 // The fused combination kernels in headless Chromium: the op chain's numbers on webgl (packed
 // and unpacked), webgpu and cpu for every case; at most two GPU programs per
-// step; exactly two tensors made and no read-back; Bumblebee's loops with the kernels active,
+// step (DDIM, PNDM, LCM, TCD); exactly two tensors made and no read-back; Bumblebee's loops with the kernels active,
 // also with half-float textures.
 import { join } from 'node:path';
 import reference from '../../fixtures/bumblebee_ddim.json';
@@ -69,6 +69,13 @@ function expectLoopsClose(result: LoopsResult, tolerance: number): number {
     ['Euler, churn on every step, injected noise', 'euler', { sChurn: 100 }, 'injected'],
     ['Euler, Karras sigmas, v-prediction', 'euler', { sigmaSchedule: 'karras', predictionType: 'angular_velocity' }, 'injected'],
     ['Euler ancestral, injected noise', 'euler-ancestral', {}, 'injected'],
+    // PNDM: 13 calls, the Runge-Kutta accumulation and the 4th-order multistep over kept model outputs
+    ['PNDM, Runge-Kutta warm-up, v-prediction', 'pndm', { predictionType: 'angular_velocity' }, 'injected'],
+    ['PNDM, reduced warm-up', 'pndm', { reduceWarmup: true }, 'injected'],
+    ['LCM, injected noise', 'lcm', {}, 'injected'],
+    ['LCM, clipped x0', 'lcm', { clipDenoisedSample: true }, 'injected'],
+    ['TCD, gamma 0.3, injected noise', 'tcd', {}, 'injected'],
+    ['TCD, sample prediction, deterministic', 'tcd', { predictionType: 'sample', gamma: 0 }, 'injected'],
   ])('at most 2 GPU programs per step on webgl and webgpu: %s', async (_, name, options, noise) => {
     for (const backend of ['webgl', 'webgpu']) {
       const counts = await page.call<{ backend: string; fused: number[]; chain: number[] }>('programsPerStep', backend, name, options, noise);

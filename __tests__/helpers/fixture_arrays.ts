@@ -13,6 +13,8 @@ export interface DiffusersCase {
   class: string;
   /** scheduler.config as diffusers holds it after construction (-inf as "-Infinity"). */
   config: Record<string, unknown>;
+  /** What the script passed to the constructor (the test file's base config and the case's keys). */
+  config_kwargs: Record<string, unknown>;
   loop: 'pipeline' | 'diffusers_test_scaled' | 'with_noise';
   inner_loop: 'pipeline' | 'diffusers_test_scaled' | null;
   t_start: number | null;

@@ -44,9 +44,20 @@ function batchLast(shape: readonly number[], indices: (size: number) => tf.Tenso
   return tf.tidy(() => tf.transpose(tf.reshape(tf.div(indices(size), size), [...rest, batch]), [rest.length, ...rest.map((_, i) => i)]));
 }
 
-/** Both suites' dummy model: prediction = sample * t / (t + 1). */
+/** Both suites' dummy model: prediction = sample * t / (t + 1), one float32 multiplication by t / (t + 1). */
 export function dummyModel(sample: tf.Tensor, timestep: number): tf.Tensor {
   return tf.mul(sample, timestep / (timestep + 1));
+}
+
+/**
+ * The dummy model as both suites' tests evaluate it, in float32: (sample * t) / (t + 1) (Nx's
+ * `sample |> multiply(t) |> divide(t + 1)`, torch's `sample * t / (t + 1)`). It differs from
+ * dummyModel in the last bit, which matters where a step cancels the sample against the model
+ * output (LCM's one step from t = 999 on the squared-cosine schedule divides by
+ * sqrt(alpha-bar) = 5e-5); with 16-bit float textures its x t (up to ~1000) loses more.
+ */
+export function referenceModel(sample: tf.Tensor, timestep: number): tf.Tensor {
+  return tf.tidy(() => tf.div(tf.mul(sample, timestep), Math.fround(timestep + 1)));
 }
 
 /** Bumblebee's tolerance: |actual - expected| <= 1e-4 + 1e-4 * |expected|, element by element. */

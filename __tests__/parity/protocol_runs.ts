@@ -10,16 +10,23 @@ export interface ProtocolRun {
   /** The command line's name of the class (src/schedulers/registry). */
   readonly scheduler: string;
   readonly options: Record<string, unknown>;
-  /** init options besides the noise source (sigmas, mu, ...). */
-  readonly init?: Record<string, unknown>;
+  /** init options besides the noise source (sigmas, mu, ...), for a run of numSteps steps. */
+  readonly init?: (numSteps: number) => Record<string, unknown>;
 }
 
+/** Model calls a run of the checks takes at least (PNDM's warm-up needs 4 steps). */
+export const PROTOCOL_STEPS = 4;
+
 export const PROTOCOL_RUNS: readonly ProtocolRun[] = [
+  { scheduler: 'pndm', options: { predictionType: 'angular_velocity' } },
+  { scheduler: 'pndm', options: { reduceWarmup: true } },
+  { scheduler: 'lcm', options: { thresholding: true } },
+  { scheduler: 'tcd', options: { predictionType: 'sample', gamma: 0.5 } },
   { scheduler: 'euler', options: { sChurn: 1, predictionType: 'angular_velocity' } },
   { scheduler: 'euler', options: { sigmaSchedule: 'karras', timestepSpacing: 'leading', timestepsOffset: 1 } },
   { scheduler: 'euler-ancestral', options: { predictionType: 'sample' } },
   { scheduler: 'flow-match-euler', options: { shift: 3 } },
-  { scheduler: 'flow-match-euler', options: { stochasticSampling: true, useDynamicShifting: true, shiftTerminal: 0.05 }, init: { sigmas: [1, 0.75, 0.5], imageSeqLen: 1024 } },
+  { scheduler: 'flow-match-euler', options: { stochasticSampling: true, useDynamicShifting: true, shiftTerminal: 0.05 }, init: (n) => ({ sigmas: Array.from({ length: n }, (_, i) => 1 - i / n), imageSeqLen: 1024 }) },
 ];
 
 /** The run's scheduler, made through the registry. */

@@ -4,8 +4,8 @@
  * out leaves nothing behind. Returns the counts; the suite compares `made` with `expected`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { DdimInverseScheduler, DdimScheduler, glyphsDenoiser, loadScheduler, random, ringDenoiser, sample, type ScheduleSource } from 'tfjs-diffusion-schedulers';
-import { PROTOCOL_RUNS, protocolLabel, protocolScheduler } from './protocol_runs';
+import { DdimInverseScheduler, DdimScheduler, glyphsDenoiser, loadScheduler, random, ringDenoiser, sample, type ScheduleSource, type SchedulerState } from 'tfjs-diffusion-schedulers';
+import { PROTOCOL_RUNS, PROTOCOL_STEPS, protocolLabel, protocolScheduler } from './protocol_runs';
 
 export interface MemoryRecord {
   call: string;
@@ -124,30 +124,44 @@ async function samplingCalls(log: MemoryLog): Promise<void> {
   tf.dispose([noisy, timestep, points]);
 }
 
+/** The number of tensors the run of `state` holds for later steps. */
+const held = (state: SchedulerState) => Object.keys(state.run.history).length;
+
 /**
- * Every class of PROTOCOL_RUNS through the protocol: a 3-step run (noise drawn, then given),
- * scaleModelInput, addNoise with host and device timesteps, config interop, and sample() from
- * noise and from an image with the exact ring denoiser.
+ * Every class of PROTOCOL_RUNS through the protocol, a whole run each (noise drawn, then given,
+ * then drawn): a step makes its two results plus what the run newly keeps for later steps
+ * (clones that copy nothing) and releases what no later step reads, so that after the last
+ * step the run holds nothing; scaleModelInput, addNoise with host and device timesteps, config
+ * interop, a stale state, and sample() from noise and from an image with the exact ring denoiser.
  */
 async function protocolCalls(log: MemoryLog): Promise<void> {
   const shape = [2, 3, 2];
+  const wrongShape = tf.zeros([1]);
   for (const run of PROTOCOL_RUNS) {
     const label = protocolLabel(run);
     const scheduler = await log.count(`new ${label}`, 0, () => protocolScheduler(run));
     await log.count(`${label}: toDiffusersConfig, then loadScheduler`, 0, () => loadScheduler(scheduler.toDiffusersConfig()));
-    await log.countFailure(`${label}: init with numSteps 0`, () => scheduler.init(0, shape, run.init));
-    const { state: first, timesteps } = scheduler.init(3, shape, { seed: 0, ...run.init });
+    await log.countFailure(`${label}: init with numSteps 0`, () => scheduler.init(0, shape, run.init?.(PROTOCOL_STEPS)));
+    const { state: first, timesteps } = await log.count(`${label}: init`, 2, () => scheduler.init(PROTOCOL_STEPS, shape, { seed: 0, ...run.init?.(PROTOCOL_STEPS) }));
     const prediction = tf.randomNormal(shape, 0, 1, 'float32', 8);
     const noise = tf.randomNormal(shape, 0, 1, 'float32', 9);
     let current = tf.randomNormal(shape, 0, 1, 'float32', 10);
     tf.dispose(await log.count(`${label}: scaleModelInput`, 1, () => scheduler.scaleModelInput(first, current)));
     let state = first;
-    for (let i = 0; i < 3; i++) {
-      const out = await log.count(`${label}: step ${i}${i === 1 ? ' with opts.noise' : ''}`, 2, () => scheduler.step(state, current, prediction, i === 1 ? { noise } : {}));
-      log.check(`${label}: inputs of step ${i} disposed by it`, [current, prediction, noise].filter((t) => t.isDisposed).length, 0);
+    while (state.timestep !== undefined) {
+      const before = tf.memory().numTensors;
+      const heldBefore = held(state);
+      const out = scheduler.step(state, current, prediction, state.index === 1 ? { noise } : {});
+      log.check(`${label}: step ${state.index}${state.index === 1 ? ' with opts.noise' : ''}`, tf.memory().numTensors - before, 2 + held(out.state) - heldBefore);
+      log.check(`${label}: inputs of step ${state.index} disposed by it`, [current, prediction, noise].filter((t) => t.isDisposed).length, 0);
+      if (state.index === 0) {
+        await log.countFailure(`${label}: step of a used state`, () => scheduler.step(state, current, prediction));
+        await log.countFailure(`${label}: step with a model output of the wrong shape`, () => scheduler.step(out.state, out.sample, wrongShape));
+      }
       tf.dispose([current, out.denoised]);
       ({ state, sample: current } = out);
     }
+    log.check(`${label}: tensors the run holds after its last step`, held(state), 0);
     await log.countFailure(`${label}: step past the last timestep`, () => scheduler.step(state, current, prediction));
     const itemTimesteps = tf.slice(timesteps, [0], [2]);
     tf.dispose(await log.count(`${label}: addNoise with host timesteps`, 1, () => scheduler.addNoise(current, noise, [first.timestep!, first.timestep!])));
@@ -160,17 +174,20 @@ async function protocolCalls(log: MemoryLog): Promise<void> {
 
     const denoiser = ringDenoiser(scheduler as unknown as ScheduleSource);
     const points = [8, 2];
-    tf.dispose(await log.count(`${label}: sample with the ring denoiser`, 1, () => sample(scheduler, denoiser, { numSteps: 3, shape: points, seed: 0, init: run.init })));
+    tf.dispose(await log.count(`${label}: sample with the ring denoiser`, 1, () => sample(scheduler, denoiser, { numSteps: PROTOCOL_STEPS, shape: points, seed: 0, init: run.init?.(PROTOCOL_STEPS) })));
     const image = tf.randomNormal(points, 0, 1, 'float32', 11);
-    tf.dispose(await log.count(`${label}: sample from an image`, 1, () => sample(scheduler, denoiser, { numSteps: 3, image, strength: 0.7, seed: 0, init: run.init })));
+    // 8 steps at strength 0.7 run the last 5: enough for PNDM's warm-up.
+    tf.dispose(await log.count(`${label}: sample from an image`, 1, () => sample(scheduler, denoiser, { numSteps: 2 * PROTOCOL_STEPS, image, strength: 0.7, seed: 0, init: run.init?.(2 * PROTOCOL_STEPS) })));
     image.dispose();
   }
+  wrongShape.dispose();
 }
 
 export async function publicCallMemory(): Promise<MemoryRecord[]> {
   const log = new MemoryLog();
   const baseline = tf.memory().numTensors;
   await schedulerCalls(log);
+  await protocolCalls(log);
   await diffusersCalls(log);
   await samplingCalls(log);
   await protocolCalls(log);

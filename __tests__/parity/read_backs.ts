@@ -6,8 +6,8 @@
  * jest.spyOn, so that it runs in the browser page too.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { DdimInverseScheduler, DdimScheduler } from 'tfjs-diffusion-schedulers';
-import { PROTOCOL_RUNS, protocolScheduler } from './protocol_runs';
+import { DdimInverseScheduler, DdimScheduler, type Scheduler } from 'tfjs-diffusion-schedulers';
+import { PROTOCOL_RUNS, PROTOCOL_STEPS, protocolScheduler } from './protocol_runs';
 
 export interface ReadBackCount {
   /** Reads during the steps (must be 0). */
@@ -42,38 +42,39 @@ export async function deviceReadBacks(): Promise<ReadBackCount> {
   const sample = tf.randomNormal(shape, 0, 1, 'float32', 3);
   const prediction = tf.randomNormal(shape, 0, 1, 'float32', 4);
   const noise = tf.randomNormal(shape, 0, 1, 'float32', 5);
-  const runs = [{}, { eta: 1 }, { predictionType: 'angular_velocity', rederiveNoise: true, eta: 0.5 }, { clipDenoisedSample: false, alphaClipStrategy: 'alpha_zero', timestepsOffset: 1 }] as const;
-  const forwardSchedulers = runs.map((options) => new DdimScheduler(options));
-  const schedulers = [...forwardSchedulers, new DdimInverseScheduler({ predictionType: 'angular_velocity' })];
-  const inits = schedulers.map((scheduler) => scheduler.init(2, shape, { seed: 0 }));
-  // Every class of PROTOCOL_RUNS: a 3-step run, its noise drawn, given, drawn.
-  const protocolSchedulers = PROTOCOL_RUNS.map(protocolScheduler);
-  const protocolInits = protocolSchedulers.map((scheduler, i) => scheduler.init(3, shape, { seed: 0, ...PROTOCOL_RUNS[i].init }));
+  const ddimRuns = [
+    {},
+    { eta: 1 },
+    { predictionType: 'angular_velocity', rederiveNoise: true, eta: 0.5 },
+    { clipDenoisedSample: false, alphaClipStrategy: 'alpha_zero', timestepsOffset: 1 },
+    { thresholding: true, dynamicThresholdingRatio: 0.87 },
+  ] as const;
+  const ddim = ddimRuns.map((options) => new DdimScheduler(options));
+  const schedulers: Scheduler[] = [...ddim, new DdimInverseScheduler({ predictionType: 'angular_velocity' }), ...PROTOCOL_RUNS.map(protocolScheduler)];
+  const initOptions = (i: number) => ({ seed: 0, ...PROTOCOL_RUNS[i - ddim.length - 1]?.init?.(PROTOCOL_STEPS) });
+  const inits = schedulers.map((scheduler, i) => scheduler.init(PROTOCOL_STEPS, shape, initOptions(i)));
   const outputs: tf.Tensor[] = [];
   const duringSteps = await countReads(() => {
     schedulers.forEach((scheduler, i) => {
-      const first = scheduler.step(inits[i].state, sample, prediction);
-      const second = scheduler instanceof DdimScheduler ? scheduler.step(first.state, first.sample, prediction, { noise }) : scheduler.step(first.state, first.sample, prediction);
-      outputs.push(first.sample, first.denoised, second.sample, second.denoised);
-    });
-    protocolSchedulers.forEach((scheduler, i) => {
-      let state = protocolInits[i].state;
-      for (let step = 0; step < 3; step++) {
-        const out = scheduler.step(state, sample, prediction, step === 1 ? { noise } : {});
+      // Every call of the run; every other step gets its noise from the caller (ignored where none is drawn).
+      let state = inits[i].state;
+      let current = sample;
+      while (state.timestep !== undefined) {
+        const out = scheduler.step(state, current, prediction, state.index % 2 === 1 ? { noise } : {});
         outputs.push(out.sample, out.denoised);
-        state = out.state;
+        ({ state, sample: current } = out);
       }
     });
   });
   const itemTimesteps = tf.tensor1d([10, 500, 999], 'int32');
-  // Each protocol run's own device timesteps (float32 for flow matching), one per item.
-  const runTimesteps = protocolInits.map((init) => init.timesteps);
+  // Each run's own device timesteps (float32 for the sigma-space and flow schedulers), one per item.
+  const runTimesteps = inits.map((init) => tf.slice(init.timesteps, [0], [shape[0]]) as tf.Tensor1D);
   const duringNoising = await countReads(() => {
-    outputs.push(forwardSchedulers[0].addNoise(sample, noise, itemTimesteps), forwardSchedulers[0].getVelocity(sample, noise, itemTimesteps));
-    protocolSchedulers.forEach((scheduler, i) => outputs.push(scheduler.addNoise(sample, noise, runTimesteps[i])));
+    outputs.push(ddim[0].addNoise(sample, noise, itemTimesteps), ddim[0].getVelocity(sample, noise, itemTimesteps));
+    schedulers.forEach((scheduler, i) => outputs.push(scheduler.addNoise(sample, noise, runTimesteps[i])));
   });
   const control = await countReads(() => outputs[0].data());
   tf.dispose([sample, prediction, noise, itemTimesteps, ...outputs, ...inits.map((init) => init.timesteps), ...runTimesteps]);
-  [...inits, ...protocolInits].forEach((init) => init.state.dispose());
+  inits.forEach((init) => init.state.dispose());
   return { duringSteps, duringNoising, control };
 }

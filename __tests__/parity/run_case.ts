@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { random, type Scheduler } from 'tfjs-diffusion-schedulers';
 import { SCHEDULERS } from '../../src/schedulers/registry';
 import { caseNoise } from '../helpers/fixture_arrays';
-import { bumblebeeSample, deterministicNoise, deterministicSample, dummySampleDeter, runDummyLoop } from '../helpers/harness';
+import { bumblebeeSample, deterministicNoise, deterministicSample, dummyModel, dummySampleDeter, referenceModel, runLoop } from '../helpers/harness';
 import { DIFFUSERS_FIXTURES, diffusersCase } from './diffusers_fixtures';
 import { referenceCase, type FixtureLoopCase, type SchedulerSpec } from './reference_cases';
 
@@ -17,6 +17,8 @@ export interface LoopOutcome {
   values: number[];
   /** The last step's denoised, where the case compares it. */
   denoised?: number[];
+  /** The run's model timesteps, where the case compares them. */
+  timesteps?: number[];
   /** Tensors left behind by the whole case (must be 0). */
   leaked: number;
 }
@@ -37,20 +39,12 @@ export function schedulerOf(spec: SchedulerSpec): Scheduler {
 }
 
 /**
- * diffusers' dummy model as its tests evaluate it, in float32: (sample * t) / (t + 1), with t
- * the model timestep (an integer or a float32 timestep).
- */
-function diffusersModel(sample: tf.Tensor, timestep: number): tf.Tensor {
-  return tf.tidy(() => tf.div(tf.mul(sample, timestep), Math.fround(timestep + 1)));
-}
-
-/**
  * A fixture case's loop (fixtures/diffusers/README.md): 'pipeline' as sample() runs it (the
  * model on scaleModelInput, the step on the sample), 'diffusers_test_scaled' as diffusers'
  * Euler tests do (the scaled sample replaces the sample), 'with_noise' from addNoise at the
  * case's start step. Each step that drew noise in diffusers gets that noise as opts.noise.
  */
-function runFixtureLoop(testCase: FixtureLoopCase): { sample: tf.Tensor; denoised: tf.Tensor } {
+function runFixtureLoop(testCase: FixtureLoopCase): { sample: tf.Tensor; denoised: tf.Tensor; timesteps: tf.Tensor } {
   const fixture = DIFFUSERS_FIXTURES[testCase.family];
   const recorded = diffusersCase(testCase.family, testCase.caseName);
   const scheduler = schedulerOf(testCase.scheduler);
@@ -60,7 +54,6 @@ function runFixtureLoop(testCase: FixtureLoopCase): { sample: tf.Tensor; denoise
   const shape = recorded.shape;
   const startIndex = recorded.loop === 'with_noise' ? recorded.t_start! : undefined;
   const { state: first, timesteps } = scheduler.init(testCase.numSteps, shape, { ...source, ...testCase.init, ...(startIndex === undefined ? {} : { startIndex }) });
-  timesteps.dispose();
   let state = first;
   // The harness's start: dummy_sample_deter (of the case's shape) times the run's init_noise_sigma.
   let sample = tf.tidy(() => tf.mul(deterministicSample(shape), first.initNoiseSigma));
@@ -79,7 +72,7 @@ function runFixtureLoop(testCase: FixtureLoopCase): { sample: tf.Tensor; denoise
       sample.dispose();
       sample = tf.clone(modelInput);
     }
-    const output = diffusersModel(modelInput, timestep);
+    const output = referenceModel(modelInput, timestep);
     const values = noiseByStep.get(index);
     const noise = values === undefined ? undefined : tf.tensor(values, shape);
     const out = scheduler.step(state, sample, output, noise === undefined ? {} : { noise });
@@ -87,7 +80,7 @@ function runFixtureLoop(testCase: FixtureLoopCase): { sample: tf.Tensor; denoise
     ({ state, sample, denoised } = out);
   }
   state.dispose();
-  return { sample, denoised: denoised! };
+  return { sample, denoised: denoised!, timesteps };
 }
 
 export async function runReferenceCase(name: string): Promise<CaseOutcome> {
@@ -103,16 +96,17 @@ export async function runReferenceCase(name: string): Promise<CaseOutcome> {
     return { kind: 'timesteps', dtype, timesteps: values, leaked: tf.memory().numTensors - before };
   }
   if (testCase.kind === 'fixture_loop') {
-    const { sample, denoised } = runFixtureLoop(testCase);
-    const [values, denoisedValues] = await Promise.all([sample.data(), denoised.data()]);
+    const { sample, denoised, timesteps } = runFixtureLoop(testCase);
+    const [values, denoisedValues, timestepValues] = await Promise.all([sample.data(), denoised.data(), timesteps.data()]);
     const shape = sample.shape;
-    tf.dispose([sample, denoised]);
-    return { kind: 'loop', shape, values: Array.from(values), denoised: Array.from(denoisedValues), leaked: tf.memory().numTensors - before };
+    tf.dispose([sample, denoised, timesteps]);
+    return { kind: 'loop', shape, values: Array.from(values), denoised: Array.from(denoisedValues), timesteps: Array.from(timestepValues), leaked: tf.memory().numTensors - before };
   }
   const initial = testCase.kind === 'bumblebee_loop' ? bumblebeeSample() : dummySampleDeter();
   const startIndex = testCase.kind === 'diffusers_loop' ? testCase.noisyStartIndex : undefined;
   const noisyStart = startIndex === undefined ? undefined : { startIndex, noise: deterministicNoise(initial.shape) };
-  const result = runDummyLoop(scheduler, testCase.kind === 'bumblebee_loop' ? testCase.numSteps : 10, initial, noisyStart);
+  const model = testCase.kind === 'bumblebee_loop' && testCase.referenceModel ? referenceModel : dummyModel;
+  const result = runLoop(scheduler, testCase.kind === 'bumblebee_loop' ? testCase.numSteps : 10, initial, model, noisyStart);
   const values = Array.from(await result.data());
   const shape = result.shape;
   tf.dispose([initial, result, noisyStart?.noise]);

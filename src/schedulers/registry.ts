@@ -3,7 +3,10 @@ import { DdimScheduler } from './ddim/scheduler';
 import { FlowMatchEulerScheduler } from './flow_match_euler/scheduler';
 import { EulerScheduler } from './euler/scheduler';
 import { EulerAncestralScheduler } from './euler_ancestral/scheduler';
+import { LcmScheduler } from './lcm/scheduler';
+import { PndmScheduler } from './pndm/scheduler';
 import type { Scheduler } from './protocol';
+import { TcdScheduler } from './tcd/scheduler';
 
 /** A scheduler class as the command line and `loadScheduler` know it. */
 export interface SchedulerEntry {
@@ -53,5 +56,26 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
     suits: '1 to 4 steps for distilled models (SD-Turbo), 20 to 50 otherwise; stochastic',
     create: (options) => new EulerAncestralScheduler(options),
     fromDiffusersConfig: (config, overrides) => EulerAncestralScheduler.fromDiffusersConfig(config, overrides),
+  },
+  {
+    name: 'pndm',
+    diffusersClass: 'PNDMScheduler',
+    suits: '20 to 50 steps (more model calls: 10 steps are 19); Stable Diffusion 1.x/2.x configs',
+    create: (options) => new PndmScheduler(options),
+    fromDiffusersConfig: (config, overrides) => PndmScheduler.fromDiffusersConfig(config, overrides),
+  },
+  {
+    name: 'lcm',
+    diffusersClass: 'LCMScheduler',
+    suits: '1 to 8 steps with a latent consistency model (LCM, LCM-LoRA)',
+    create: (options) => new LcmScheduler(options),
+    fromDiffusersConfig: (config, overrides) => LcmScheduler.fromDiffusersConfig(config, overrides),
+  },
+  {
+    name: 'tcd',
+    diffusersClass: 'TCDScheduler',
+    suits: '2 to 8 steps with a trajectory consistency distilled model (TCD-LoRA); gamma sets the noise',
+    create: (options) => new TcdScheduler(options),
+    fromDiffusersConfig: (config, overrides) => TcdScheduler.fromDiffusersConfig(config, overrides),
   },
 ];

@@ -1,5 +1,6 @@
-import { weightedSum, type Bound, type Combination } from '../../kernels/combination';
+import { weightedSum, type Combination } from '../../kernels/combination';
 import { alphaBarLevel, MODEL_OUTPUT, NOISE, SAMPLE, type StepPlan } from '../plan';
+import { x0Bound, x0Threshold } from '../x0_bound';
 import type { DdimStepCoefficients } from './coefficients';
 import type { ResolvedDdimOptions } from './options';
 
@@ -14,14 +15,13 @@ import type { ResolvedDdimOptions } from './options';
  * where the bound is dynamic thresholding, or the clip to ±clipSampleRange, or none.
  */
 export function ddimPlan(options: ResolvedDdimOptions, timestep: number, c: DdimStepCoefficients): StepPlan {
-  const bound: Bound | undefined = options.thresholding ? { kind: 'threshold' } : options.clipDenoisedSample ? { kind: 'clip', range: options.clipSampleRange } : undefined;
   const denoisedTerms = [
     [SAMPLE, c.denoisedFromSample],
     [MODEL_OUTPUT, c.denoisedFromPrediction],
   ] as const;
   const combination: Combination = {
     values: [
-      weightedSum('denoised', denoisedTerms, bound),
+      weightedSum('denoised', denoisedTerms, x0Bound(options)),
       options.rederiveNoise
         ? weightedSum('eps', [
             [SAMPLE, c.rederivedNoiseFromSample],
@@ -49,9 +49,7 @@ export function ddimPlan(options: ResolvedDdimOptions, timestep: number, c: Ddim
     // Bumblebee splits the key on every step of a run with eta > 0 (the last included), and
     // diffusers draws variance_noise on every such step, whether or not sigma is 0.
     drawsNoise: options.eta > 0,
-    threshold: options.thresholding
-      ? { measure: { values: [weightedSum('unbounded', denoisedTerms)], outputs: ['unbounded'] }, ratio: options.dynamicThresholdingRatio, maxValue: options.sampleMaxValue }
-      : undefined,
+    threshold: x0Threshold(options, [weightedSum('unbounded', denoisedTerms)]),
     keep: {},
   };
 }

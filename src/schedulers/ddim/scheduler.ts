@@ -11,11 +11,11 @@ import { ddimPlan } from './plan';
 
 /**
  * The timesteps of a `numSteps`-step sampling run, descending, after checking `numSteps`
- * (1 <= numSteps <= numTrainSteps) and that the offset keeps them below numTrainSteps.
+ * (minSteps <= numSteps <= numTrainSteps) and that the offset keeps them below numTrainSteps.
  */
-export function samplingTimesteps(options: ResolvedDdimOptions, numSteps: number): Int32Array {
+export function samplingTimesteps(options: Pick<ResolvedDdimOptions, 'numTrainSteps' | 'timestepsOffset' | 'timestepSpacing'>, numSteps: number, minSteps = 1): Int32Array {
   const { numTrainSteps, timestepsOffset, timestepSpacing } = options;
-  checkInteger('numSteps', numSteps, 1, numTrainSteps);
+  checkInteger('numSteps', numSteps, minSteps, numTrainSteps);
   const timesteps = inferenceTimesteps(timestepSpacing, numTrainSteps, numSteps, timestepsOffset);
   if (timesteps[0] >= numTrainSteps) {
     throw new RangeError(
