@@ -1,6 +1,8 @@
 import { DdimInverseScheduler } from './ddim/inverse';
 import { DdimScheduler } from './ddim/scheduler';
+import { DpmSolverMultistepScheduler } from './dpm_solver/scheduler';
 import type { Scheduler } from './protocol';
+import { UniPcMultistepScheduler } from './unipc/scheduler';
 
 /** A scheduler class as the command line and `loadScheduler` know it. */
 export interface SchedulerEntry {
@@ -29,5 +31,19 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
     suits: 'inversion (image to noise), 20 to 50 steps',
     create: (options) => new DdimInverseScheduler(options),
     fromDiffusersConfig: (config, overrides) => DdimInverseScheduler.fromDiffusersConfig(config, overrides),
+  },
+  {
+    name: 'dpm-solver',
+    diffusersClass: 'DPMSolverMultistepScheduler',
+    suits: '10 to 25 steps ("DPM++ 2M", with karras sigmas "DPM++ 2M Karras"); order 3 for unconditional models',
+    create: (options) => new DpmSolverMultistepScheduler(options),
+    fromDiffusersConfig: (config, overrides) => DpmSolverMultistepScheduler.fromDiffusersConfig(config, overrides),
+  },
+  {
+    name: 'unipc',
+    diffusersClass: 'UniPCMultistepScheduler',
+    suits: '5 to 20 steps (bh2 for guided, bh1 for unconditional sampling); flow sigmas for video models',
+    create: (options) => new UniPcMultistepScheduler(options),
+    fromDiffusersConfig: (config, overrides) => UniPcMultistepScheduler.fromDiffusersConfig(config, overrides),
   },
 ];
