@@ -15,6 +15,17 @@ export function dummySampleDeter(): tf.Tensor {
   return tf.tidy(() => tf.transpose(tf.reshape(tf.div(tf.range(0, 768, 1, 'float32'), 768), [3, 8, 8, 4]), [3, 0, 1, 2]));
 }
 
+/**
+ * diffusers' dummy_sample_deter of `shape` ([batch, ...rest]): element [b][...rest] = index / n
+ * with index = b + batch * (row-major index in rest) and n the size: [4, 3, 8, 8] gives
+ * dummySampleDeter(), [4, 3, 8] UniPC's 1D sample (32c + 4w + b) / 96.
+ */
+export function deterministicSample(shape: readonly number[]): tf.Tensor {
+  const [batch, ...rest] = shape;
+  const size = tf.util.sizeFromShape(shape as number[]);
+  return tf.tidy(() => tf.transpose(tf.reshape(tf.div(tf.range(0, size, 1, 'float32'), size), [...rest, batch]), [rest.length, ...rest.map((_, i) => i)]));
+}
+
 /** diffusers' dummy_noise_deter: the same layout, element = (767 - index) / 768. */
 export function dummyNoiseDeter(): tf.Tensor {
   return deterministicNoise([4, 3, 8, 8]);

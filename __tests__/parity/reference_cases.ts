@@ -10,6 +10,7 @@
 import bumblebee from '../../fixtures/bumblebee_ddim.json';
 import diffusers from '../../fixtures/diffusers_ddim.json';
 import type { Tolerance } from './compare';
+import { MULTISTEP_CASES } from './cases/multistep';
 
 /**
  * How a case makes its scheduler: the command line's name of the class (src/schedulers/registry)
@@ -126,7 +127,7 @@ const DDIM_CASES: readonly ReferenceCase[] = [
 ];
 
 /** Every family's cases (cases/<family>.ts), after DDIM's. */
-const FAMILY_CASES: ReadonlyArray<readonly ReferenceCase[]> = [];
+const FAMILY_CASES: ReadonlyArray<readonly ReferenceCase[]> = [MULTISTEP_CASES];
 
 export const REFERENCE_CASES: readonly ReferenceCase[] = [...DDIM_CASES, ...FAMILY_CASES.flat()];
 

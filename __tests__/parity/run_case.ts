@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Scheduler } from 'tfjs-diffusion-schedulers';
 import { SCHEDULERS } from '../../src/schedulers/registry';
 import { caseNoise, f32 } from '../helpers/fixture_arrays';
-import { bumblebeeSample, deterministicNoise, dummySampleDeter, runDummyLoop } from '../helpers/harness';
+import { bumblebeeSample, deterministicNoise, deterministicSample, dummySampleDeter, runDummyLoop } from '../helpers/harness';
 import { DIFFUSERS_FIXTURES, diffusersCase } from './diffusers_fixtures';
 import { referenceCase, type FixtureLoopCase, type SchedulerSpec } from './reference_cases';
 
@@ -60,7 +60,8 @@ function runFixtureLoop(testCase: FixtureLoopCase): { sample: tf.Tensor; denoise
   const { state: first, timesteps } = scheduler.init(testCase.numSteps, shape, { seed: 0, ...testCase.init, ...(startIndex === undefined ? {} : { startIndex }) });
   timesteps.dispose();
   let state = first;
-  let sample = tf.tensor(f32(recorded.first_sample), shape);
+  // diffusers' start: dummy_sample_deter times the run's init_noise_sigma.
+  let sample = tf.tidy(() => tf.mul(deterministicSample(shape), state.initNoiseSigma));
   if (startIndex !== undefined) {
     const noise = deterministicNoise(shape);
     const noised = scheduler.addNoise(sample, noise, Array(shape[0]).fill(state.timestep));
