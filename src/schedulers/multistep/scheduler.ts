@@ -62,7 +62,8 @@ export abstract class MultistepScheduler<Options extends MultistepOptions, Init 
    * The sigmas of a run of `numSteps` steps with these init options (the schedule's own:
    * sigmas, timesteps, mu): numSteps + 1 values, the final one included, as diffusers'
    * `scheduler.sigmas` after set_timesteps (float32 values). `init(numSteps, shape, { sigmas })`
-   * takes them back.
+   * takes them back to the same steps; its timesteps then come from the float32 sigmas, so one
+   * that diffusers rounds or truncates from a float64 sigma may move by 1.
    */
   sigmasFor(numSteps: number, opts: Omit<Init, keyof InitOptions> = {} as Init): Float64Array {
     if (opts === null || typeof opts !== 'object') throw new TypeError(`sigmasFor options must be an object like { mu }, got ${show(opts)}`);
