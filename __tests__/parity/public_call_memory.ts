@@ -4,7 +4,8 @@
  * out leaves nothing behind. Returns the counts; the suite compares `made` with `expected`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { DdimInverseScheduler, DdimScheduler, glyphsDenoiser, loadScheduler, random, ringDenoiser, sample } from 'tfjs-diffusion-schedulers';
+import { DdimInverseScheduler, DdimScheduler, glyphsDenoiser, loadScheduler, random, ringDenoiser, sample, type SchedulerState } from 'tfjs-diffusion-schedulers';
+import { SCHEDULERS } from '../../src/schedulers/registry';
 
 export interface MemoryRecord {
   call: string;
@@ -84,6 +85,50 @@ async function schedulerCalls(log: MemoryLog): Promise<void> {
   tf.dispose([current, prediction, noise, wrongShape, deviceTimesteps, timesteps]);
 }
 
+/**
+ * The schedulers that keep a history (by registry name, with options that keep the most and
+ * draw noise where they can): each of their public calls, run through the same protocol. A
+ * step makes its two outputs plus the tensors its run starts to keep (clones of its inputs
+ * and outputs, which share their data), less those it releases.
+ */
+const HISTORY_RUNS: ReadonlyArray<readonly [string, object]> = [
+  ['dpm-solver', { solverOrder: 3, algorithmType: 'sde-dpmsolver++', thresholding: true }],
+  ['unipc', { solverOrder: 3, predictX0: false, predictionType: 'angular_velocity' }],
+];
+
+const heldBy = (state: SchedulerState) => Object.keys(state.run.history).length;
+
+async function historyCalls(log: MemoryLog, name: string, options: object): Promise<void> {
+  const entry = SCHEDULERS.find((candidate) => candidate.name === name)!;
+  const shape = [2, 3, 4];
+  const scheduler = await log.count(`new ${name}`, 0, () => entry.create(options));
+  await log.countFailure(`${name} init with numSteps 0`, () => scheduler.init(0, shape));
+  const { state: first, timesteps } = await log.count(`${name} init`, 2, () => scheduler.init(5, shape, { seed: 3 }));
+  let state = first;
+  let current = tf.randomNormal(shape, 0, 1, 'float32', 3);
+  const prediction = tf.randomNormal(shape, 0, 1, 'float32', 4);
+  const noise = tf.randomNormal(shape, 0, 1, 'float32', 5);
+  const wrongShape = tf.zeros([1]);
+  for (let i = 0; i < 5; i++) {
+    const before = tf.memory().numTensors;
+    const held = heldBy(state);
+    const out = scheduler.step(state, current, prediction, i === 2 ? { noise } : {});
+    log.check(`${name} step ${i}`, tf.memory().numTensors - before, 2 + heldBy(out.state) - held);
+    await log.countFailure(`${name} step ${i} again`, () => scheduler.step(state, current, prediction));
+    await log.countFailure(`${name} step with a prediction of the wrong shape`, () => scheduler.step(out.state, out.sample, wrongShape));
+    tf.dispose([current, out.denoised]);
+    ({ state, sample: current } = out);
+  }
+  await log.countFailure(`${name} step past the last timestep`, () => scheduler.step(state, current, prediction));
+  const deviceTimesteps = tf.tensor1d([10, 500], 'int32');
+  tf.dispose(await log.count(`${name} addNoise with host timesteps`, 1, () => scheduler.addNoise(current, noise, [10, 500])));
+  tf.dispose(await log.count(`${name} addNoise with device timesteps`, 1, () => scheduler.addNoise(current, noise, deviceTimesteps)));
+  await log.countFailure(`${name} addNoise with a timestep out of range`, () => scheduler.addNoise(current, noise, [10, 1000]));
+  state.dispose();
+  tf.dispose([current, prediction, noise, wrongShape, deviceTimesteps, timesteps]);
+  tf.dispose(await log.count(`${name} sample`, 1, () => sample(scheduler, (x) => tf.mul(x, 0.3), { numSteps: 4, shape, seed: 0 })));
+}
+
 /** diffusers interop and DDIM inversion. */
 async function diffusersCalls(log: MemoryLog): Promise<void> {
   const config = { _class_name: 'DDIMInverseScheduler', beta_schedule: 'scaled_linear', steps_offset: 1, set_alpha_to_one: false };
@@ -127,6 +172,7 @@ export async function publicCallMemory(): Promise<MemoryRecord[]> {
   const log = new MemoryLog();
   const baseline = tf.memory().numTensors;
   await schedulerCalls(log);
+  for (const [name, options] of HISTORY_RUNS) await historyCalls(log, name, options);
   await diffusersCalls(log);
   await samplingCalls(log);
   log.check('everything, once the results are disposed', tf.memory().numTensors - baseline, 0);

@@ -6,7 +6,8 @@
  * in the browser page too.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { DdimInverseScheduler, DdimScheduler } from 'tfjs-diffusion-schedulers';
+import { DdimInverseScheduler, DdimScheduler, type Scheduler } from 'tfjs-diffusion-schedulers';
+import { SCHEDULERS } from '../../src/schedulers/registry';
 
 export interface ReadBackCount {
   /** Reads during the steps (must be 0). */
@@ -43,19 +44,27 @@ export async function deviceReadBacks(): Promise<ReadBackCount> {
   const noise = tf.randomNormal(shape, 0, 1, 'float32', 5);
   const runs = [{}, { eta: 1 }, { predictionType: 'angular_velocity', rederiveNoise: true, eta: 0.5 }, { clipDenoisedSample: false, alphaClipStrategy: 'alpha_zero', timestepsOffset: 1 }] as const;
   const forwardSchedulers = runs.map((options) => new DdimScheduler(options));
-  const schedulers = [...forwardSchedulers, new DdimInverseScheduler({ predictionType: 'angular_velocity' })];
-  const inits = schedulers.map((scheduler) => scheduler.init(2, shape, { seed: 0 }));
+  // The schedulers that keep a history, by registry name: their third step reads it.
+  const historyRuns = [
+    ['dpm-solver', { solverOrder: 3, algorithmType: 'sde-dpmsolver++' }],
+    ['unipc', { solverOrder: 3, predictX0: false, predictionType: 'angular_velocity' }],
+  ] as const;
+  const historySchedulers: Scheduler[] = historyRuns.map(([name, options]) => SCHEDULERS.find((entry) => entry.name === name)!.create(options));
+  const schedulers: Scheduler[] = [...forwardSchedulers, new DdimInverseScheduler({ predictionType: 'angular_velocity' }), ...historySchedulers];
+  const inits = schedulers.map((scheduler) => scheduler.init(3, shape, { seed: 0 }));
   const outputs: tf.Tensor[] = [];
   const duringSteps = await countReads(() => {
     schedulers.forEach((scheduler, i) => {
       const first = scheduler.step(inits[i].state, sample, prediction);
-      const second = scheduler instanceof DdimScheduler ? scheduler.step(first.state, first.sample, prediction, { noise }) : scheduler.step(first.state, first.sample, prediction);
-      outputs.push(first.sample, first.denoised, second.sample, second.denoised);
+      const second = scheduler instanceof DdimInverseScheduler ? scheduler.step(first.state, first.sample, prediction) : scheduler.step(first.state, first.sample, prediction, { noise });
+      const third = scheduler.step(second.state, second.sample, prediction);
+      outputs.push(first.sample, first.denoised, second.sample, second.denoised, third.sample, third.denoised);
     });
   });
   const itemTimesteps = tf.tensor1d([10, 500, 999], 'int32');
   const duringNoising = await countReads(() => {
     outputs.push(forwardSchedulers[0].addNoise(sample, noise, itemTimesteps), forwardSchedulers[0].getVelocity(sample, noise, itemTimesteps));
+    for (const scheduler of historySchedulers) outputs.push(scheduler.addNoise(sample, noise, itemTimesteps));
   });
   const control = await countReads(() => outputs[0].data());
   tf.dispose([sample, prediction, noise, itemTimesteps, ...outputs, ...inits.map((init) => init.timesteps)]);

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scheduler } from 'tfjs-diffusion-schedulers';
 import { SCHEDULERS } from '../../src/schedulers/registry';
-import { caseNoise, f32 } from '../helpers/fixture_arrays';
+import { caseNoise } from '../helpers/fixture_arrays';
 import { bumblebeeSample, deterministicNoise, deterministicSample, dummySampleDeter, runDummyLoop } from '../helpers/harness';
 import { DIFFUSERS_FIXTURES, diffusersCase } from './diffusers_fixtures';
 import { referenceCase, type FixtureLoopCase, type SchedulerSpec } from './reference_cases';
