@@ -30,7 +30,7 @@ function run(scheduler: Scheduler, init: object = {}): tf.Tensor {
 
 /** The largest |a - b| / (1 + |b|) over every element; disposes both. */
 async function worstDifference(a: tf.Tensor, b: tf.Tensor): Promise<number> {
-  const [x, y] = await Promise.all([a.data(), b.data()]);
+  const [x, y] = await Promise.all([a.data<'float32'>(), b.data<'float32'>()]);
   tf.dispose([a, b]);
   return x.reduce((worst, value, i) => Math.max(worst, Math.abs(value - y[i]) / (1 + Math.abs(y[i]))), 0);
 }

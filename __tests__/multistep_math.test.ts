@@ -92,6 +92,19 @@ describe('UniPC plans (the corrector from the step\'s own sample) against diffus
     expect(compareRun(scheduler, new DiffusersUniPc(config, Array.from(scheduler.sigmasFor(numSteps)), process), numSteps)).toBeLessThan(1e-11);
   });
 
+  test.each([
+    ['bh1', true],
+    ['bh2', true],
+    ['bh1', false],
+    ['bh2', false],
+  ] as const)('%s, predictX0 %s, to a final sigma of 0 (diffusers: NaN for bh1 or the noise prediction): the limit of diffusers\' step as the final sigma goes to 0', (solverType, predictX0) => {
+    const scheduler = new UniPcMultistepScheduler({ solverType, predictX0 });
+    const sigmas = Array.from(scheduler.sigmasFor(10));
+    expect(sigmas[10]).toBe(0);
+    const nearlyZero = [...sigmas.slice(0, 10), 1e-12];
+    expect(compareRun(scheduler, new DiffusersUniPc(scheduler.options as unknown as UniPcConfig, nearlyZero, 'vp'), 10)).toBeLessThan(1e-9);
+  });
+
   test('a run from a later step starts its history and its corrector there', () => {
     const scheduler = new UniPcMultistepScheduler({ solverOrder: 3 });
     const reference = new DiffusersUniPc(scheduler.options as unknown as UniPcConfig, Array.from(scheduler.sigmasFor(10)), 'vp', 5);

@@ -120,7 +120,7 @@ describe.each(NODE_BACKENDS)('on %s', (backend) => {
     const result = await sample(scheduler, harnessModel, { numSteps: recorded.num_inference_steps!, image, strength, generator });
     expect(tf.memory().numTensors).toBe(before + 1);
     const expected = f32(recorded.final_sample);
-    const actual = await result.data();
+    const actual = await result.data<'float32'>();
     expected.forEach((x, i) => expect(Math.abs(actual[i] - x)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(x))));
     const publicEntry = DIFFUSERS_FIXTURES[family].public.find((entry) => entry.case === name && entry.abs_sum != null);
     if (publicEntry) {
@@ -146,9 +146,61 @@ describe.each(NODE_BACKENDS)('on %s', (backend) => {
       ({ state, sample: current } = out);
     }
     state.dispose();
-    const actual = await current.data();
+    const actual = await current.data<'float32'>();
     f32(recorded.final_sample).forEach((x, i) => expect(Math.abs(actual[i] - x)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(x))));
     current.dispose();
+  });
+});
+
+/** A run of the harness's model from diffusers' dummy sample; the sample before the last step, the last sample and the last denoised. */
+function harnessRun(scheduler: Scheduler, numSteps: number, shape = [4, 3, 8, 8]): { beforeLast: Float32Array; last: Float32Array; denoised: Float32Array } {
+  const { state: first, timesteps } = scheduler.init(numSteps, shape, { seed: 0 });
+  timesteps.dispose();
+  let state = first;
+  let current = deterministicSample(shape);
+  let beforeLast = new Float32Array(0);
+  let denoised = new Float32Array(0);
+  while (state.timestep !== undefined) {
+    beforeLast = current.dataSync<'float32'>().slice();
+    const t = state.timestep;
+    const prediction = tf.tidy(() => tf.div(tf.mul(current, t), Math.fround(t + 1)));
+    const out = scheduler.step(state, current, prediction);
+    denoised = out.denoised.dataSync<'float32'>().slice();
+    tf.dispose([current, prediction, out.denoised]);
+    ({ state, sample: current } = out);
+  }
+  const last = current.dataSync<'float32'>().slice();
+  current.dispose();
+  state.dispose();
+  return { beforeLast, last, denoised };
+}
+
+describe("where diffusers' own run turns to NaN or fails (fixtures/diffusers/README.md), a finite run or a clear error", () => {
+  beforeAll(() => useBackend('cpu'));
+
+  test('DPM-Solver++ order 3 ending on two equal sigmas (Karras, sigma_min): diffusers divides 0 by 0; the last step moves nothing', () => {
+    const { beforeLast, last } = harnessRun(new DpmSolverMultistepScheduler({ sigmaSchedule: 'karras', solverOrder: 3, lowerOrderFinal: false, finalSigmasType: 'sigma_min' }), 10);
+    expect(last.every(Number.isFinite)).toBe(true);
+    expect(Array.from(last)).toEqual(Array.from(beforeLast));
+  });
+
+  test("DPM-Solver with squared_cosine betas and Karras sigmas: diffusers' truncated timesteps repeat and it indexes past its sigmas; ours run on the sigmas", () => {
+    const scheduler = new DpmSolverMultistepScheduler({ betaSchedule: 'squared_cosine', sigmaSchedule: 'karras' });
+    const { state, timesteps } = scheduler.init(10, [1]);
+    const values = Array.from(timesteps.dataSync());
+    tf.dispose(timesteps);
+    state.dispose();
+    expect(new Set(values).size).toBeLessThan(values.length); // the repeated timesteps diffusers trips on
+    expect(harnessRun(scheduler, 10).last.every(Number.isFinite)).toBe(true);
+  });
+
+  test.each<[string, object]>([
+    ['bh1 with a zero final sigma (diffusers\' default final_sigmas_type)', { solverType: 'bh1' }],
+    ['bh1 with flow sigmas and a zero final sigma', { solverType: 'bh1', sigmaSchedule: 'flow', predictionType: 'flow', flowShift: 3 }],
+  ])('UniPC %s: diffusers gives NaN (B(h) = h is infinite); the last step, of order 1, lands on its x0', (_, options) => {
+    const { last, denoised } = harnessRun(new UniPcMultistepScheduler(options), 10);
+    expect(last.every(Number.isFinite)).toBe(true);
+    last.forEach((x, i) => expect(Math.abs(x - denoised[i])).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(denoised[i]))));
   });
 });
 
