@@ -47,10 +47,9 @@ function flowSigmas(numTrainSteps: number, numSteps: number, shift: number): Flo
 }
 
 /** The run's sigmas (numSteps + 1, float32 values) and timesteps, checked; `numSteps` and the init options too. */
-export function dpmSolverSchedule(options: ResolvedDpmSolverOptions, training: VpTraining, numSteps: number, opts: DpmSolverScheduleOptions): RunSigmas {
+export function dpmSolverSchedule(options: ResolvedDpmSolverOptions, training: VpTraining, process: ForwardProcess, numSteps: number, opts: DpmSolverScheduleOptions): RunSigmas {
   const { numTrainSteps, sigmaSchedule, finalSigmasType } = options;
   checkInteger('numSteps', numSteps, 1, numTrainSteps);
-  const process: ForwardProcess = sigmaSchedule === 'flow' ? 'flow' : 'vp';
   const trainingSigmaMin = training.sigmas[0];
   const finalSigma = finalSigmasType === 'zero' ? 0 : trainingSigmaMin;
   const mu = dynamicShiftOf(options.useDynamicShifting, opts.mu, 'the flow shift becomes e^mu');

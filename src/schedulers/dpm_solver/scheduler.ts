@@ -64,7 +64,7 @@ export class DpmSolverMultistepScheduler extends MultistepScheduler<ResolvedDpmS
   }
 
   protected runSigmas(numSteps: number, opts: DpmSolverInitOptions): RunSigmas {
-    return dpmSolverSchedule(this.options, this.training, numSteps, opts);
+    return dpmSolverSchedule(this.options, this.training, this.process, numSteps, opts);
   }
 
   protected plans(run: RunSigmas, start: number): StepPlan[] {
