@@ -8,7 +8,7 @@ import euler from '../fixtures/diffusers/euler.json';
 import { betaQuantile, logGamma, regularizedIncompleteBeta } from '../src/schedule/beta_quantile';
 import { alphaBarsFromBetas } from '../src/schedule/alpha_bars';
 import { betaSchedule } from '../src/schedule/betas';
-import { betaSigmas, exponentialSigmas, interp, karrasSigmas, logValues, shiftSigma, sigmaToTimestep, trainingSigmas } from '../src/schedule/sigmas';
+import { betaSigmas, exponentialSigmas, interp, karrasSigmas, logValues, sigmaToTimestep, trainingSigmas } from '../src/schedule/sigmas';
 import { linspaceValues } from '../src/schedule/numpy';
 
 describe('betaQuantile (scipy.stats.beta.ppf)', () => {
@@ -94,11 +94,4 @@ describe("diffusers' Euler schedules (fixtures/diffusers/euler.json)", () => {
     expect(interp(1.5, [0, 1, 2], [5, 6, 8])).toBe(7);
     expect(interp(3, [0, 1, 2], [5, 6, 8])).toBe(8);
   });
-});
-
-test('shiftSigma: SD3 shift, identity at shift 1, ends fixed', () => {
-  expect(shiftSigma(0.3, 1)).toBeCloseTo(0.3, 15);
-  expect(shiftSigma(0.5, 3)).toBeCloseTo(0.75, 15);
-  expect(shiftSigma(1, 3)).toBe(1);
-  expect(shiftSigma(0, 3)).toBe(0);
 });

@@ -76,9 +76,17 @@ function expectLoopsClose(result: LoopsResult, tolerance: number): number {
     ['LCM, clipped x0', 'lcm', { clipDenoisedSample: true }, 'injected'],
     ['TCD, gamma 0.3, injected noise', 'tcd', {}, 'injected'],
     ['TCD, sample prediction, deterministic', 'tcd', { predictionType: 'sample', gamma: 0 }, 'injected'],
+    ['DPM-Solver++ 2M', 'dpm-solver', {}, 'injected'],
+    ['DPM-Solver++ order 3, Karras sigmas', 'dpm-solver', { solverOrder: 3, sigmaSchedule: 'karras' }, 'injected'],
+    ['SDE-DPM-Solver++ order 3, injected noise', 'dpm-solver', { solverOrder: 3, algorithmType: 'sde-dpmsolver++' }, 'injected'],
+    ['DPM-Solver (noise prediction) order 3, v-prediction', 'dpm-solver', { algorithmType: 'dpmsolver', solverOrder: 3, predictionType: 'angular_velocity', finalSigmasType: 'sigma_min' }, 'injected'],
+    ['UniPC bh2 order 2 (predictor and corrector)', 'unipc', {}, 'injected'],
+    ['UniPC bh1 order 3, noise prediction, v-prediction', 'unipc', { solverOrder: 3, solverType: 'bh1', predictX0: false, predictionType: 'angular_velocity', finalSigmasType: 'sigma_min' }, 'injected'],
+    ['UniPC order 3, flow sigmas and prediction', 'unipc', { solverOrder: 3, sigmaSchedule: 'flow', predictionType: 'flow', flowShift: 3 }, 'injected'],
   ])('at most 2 GPU programs per step on webgl and webgpu: %s', async (_, name, options, noise) => {
     for (const backend of ['webgl', 'webgpu']) {
-      const counts = await page.call<{ backend: string; fused: number[]; chain: number[] }>('programsPerStep', backend, name, options, noise);
+      // 6 steps: the multistep schedulers reach their highest order (and UniPC's corrector of it).
+      const counts = await page.call<{ backend: string; fused: number[]; chain: number[] }>('programsPerStep', backend, name, options, noise, 6);
       console.log(`${backend} ${name} ${JSON.stringify(options)} ${noise} noise: ${counts.fused.join(', ')} programs per step (op chain: ${counts.chain.join(', ')})`);
       expect(counts.backend).toBe(backend);
       expect(Math.max(...counts.fused)).toBeLessThanOrEqual(2);

@@ -25,6 +25,10 @@ export const PROTOCOL_RUNS: readonly ProtocolRun[] = [
   { scheduler: 'euler', options: { sChurn: 1, predictionType: 'angular_velocity' } },
   { scheduler: 'euler', options: { sigmaSchedule: 'karras', timestepSpacing: 'leading', timestepsOffset: 1 } },
   { scheduler: 'euler-ancestral', options: { predictionType: 'sample' } },
+  { scheduler: 'dpm-solver', options: { solverOrder: 3, algorithmType: 'sde-dpmsolver++', thresholding: true } },
+  { scheduler: 'dpm-solver', options: { solverOrder: 2, algorithmType: 'dpmsolver', predictionType: 'angular_velocity', sigmaSchedule: 'karras', finalSigmasType: 'sigma_min' } },
+  { scheduler: 'unipc', options: { solverOrder: 3, predictX0: false, predictionType: 'angular_velocity' } },
+  { scheduler: 'unipc', options: { solverOrder: 2, solverType: 'bh1' } },
   { scheduler: 'flow-match-euler', options: { shift: 3 } },
   { scheduler: 'flow-match-euler', options: { stochasticSampling: true, useDynamicShifting: true, shiftTerminal: 0.05 }, init: (n) => ({ sigmas: Array.from({ length: n }, (_, i) => 1 - i / n), imageSeqLen: 1024 }) },
 ];

@@ -13,6 +13,7 @@ import { BUMBLEBEE_FAMILY_CASES } from './cases/bumblebee_family';
 import { EULER_CASES } from './cases/euler';
 import type { Tolerance } from './compare';
 import { FLOW_MATCH_EULER_CASES } from './cases/flow_match_euler';
+import { MULTISTEP_CASES } from './cases/multistep';
 
 /**
  * How a case makes its scheduler: the command line's name of the class (src/schedulers/registry)
@@ -143,7 +144,7 @@ const DDIM_CASES: readonly ReferenceCase[] = [
 ];
 
 /** Every family's cases (cases/<family>.ts), after DDIM's. */
-const FAMILY_CASES: ReadonlyArray<readonly ReferenceCase[]> = [BUMBLEBEE_FAMILY_CASES, EULER_CASES, FLOW_MATCH_EULER_CASES];
+const FAMILY_CASES: ReadonlyArray<readonly ReferenceCase[]> = [BUMBLEBEE_FAMILY_CASES, EULER_CASES, MULTISTEP_CASES, FLOW_MATCH_EULER_CASES];
 
 export const REFERENCE_CASES: readonly ReferenceCase[] = [...DDIM_CASES, ...FAMILY_CASES.flat()];
 

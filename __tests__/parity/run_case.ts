@@ -55,8 +55,8 @@ function runFixtureLoop(testCase: FixtureLoopCase): { sample: tf.Tensor; denoise
   const startIndex = recorded.loop === 'with_noise' ? recorded.t_start! : undefined;
   const { state: first, timesteps } = scheduler.init(testCase.numSteps, shape, { ...source, ...testCase.init, ...(startIndex === undefined ? {} : { startIndex }) });
   let state = first;
-  // The harness's start: dummy_sample_deter (of the case's shape) times the run's init_noise_sigma.
-  let sample = tf.tidy(() => tf.mul(deterministicSample(shape), first.initNoiseSigma));
+  // diffusers' start: dummy_sample_deter times the run's init_noise_sigma.
+  let sample = tf.tidy(() => tf.mul(deterministicSample(shape), state.initNoiseSigma));
   if (startIndex !== undefined) {
     const noise = deterministicNoise(shape);
     const noised = scheduler.addNoise(sample, noise, Array(shape[0]).fill(state.timestep));

@@ -55,12 +55,26 @@ export function ignoredKeysOf(config: Record<string, unknown>, table: SchedulerT
   return Object.keys(config).filter((key) => !known.has(key) && !key.startsWith('_'));
 }
 
-/** A diffusers config as an object: parsed from JSON text, or as given. */
+/**
+ * Python's json module writes the floats JSON lacks as bare `Infinity`, `-Infinity` and `NaN`
+ * (diffusers' DPMSolverMultistepScheduler config holds `"lambda_min_clipped": -Infinity`).
+ * This reads them as those numbers: each is first quoted behind a marker that starts with a NUL
+ * character (outside strings only), then turned back into the number by the reviver.
+ */
+const NON_FINITE_MARK = 'non-finite:';
+const NON_FINITE_LITERAL = /"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)/g;
+
+function parsePythonJson(text: string): unknown {
+  const quoted = text.replace(NON_FINITE_LITERAL, (match, literal: string | undefined) => (literal === undefined ? match : `"\\u0000${NON_FINITE_MARK}${literal}"`));
+  return JSON.parse(quoted, (_, value: unknown) => (typeof value === 'string' && value.startsWith(`\u0000${NON_FINITE_MARK}`) ? Number(value.slice(NON_FINITE_MARK.length + 1)) : value));
+}
+
+/** A diffusers config as an object: parsed from JSON text (with Python's Infinity and NaN), or as given. */
 export function configObject(config: unknown): Record<string, unknown> {
   let parsed = config;
   if (typeof config === 'string') {
     try {
-      parsed = JSON.parse(config);
+      parsed = parsePythonJson(config);
     } catch (error) {
       throw new SyntaxError(`config is not valid JSON: ${(error as Error).message}`);
     }

@@ -25,7 +25,10 @@ export function shiftFlowSigma(sigma: number, shift: number, round: Rounding): n
  * `_time_shift_exponential` with its exponent sigma = 1), or mu / (mu + (1/t - 1))
  * ('linear', `_time_shift_linear`). For t = 1 both give 1; e^mu = shift gives SD3's shift.
  */
-export function timeShift(type: 'exponential' | 'linear', mu: number, t: number, round: Rounding): number {
+/** How a flow schedule is shifted by mu: exp(mu) (diffusers' 'exponential', Flux) or mu itself ('linear'). */
+export type TimeShiftType = 'exponential' | 'linear';
+
+export function timeShift(type: TimeShiftType, mu: number, t: number, round: Rounding): number {
   const scale = round(type === 'exponential' ? Math.exp(mu) : mu);
   return round(scale / round(scale + round(round(1 / t) - 1)));
 }

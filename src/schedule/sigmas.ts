@@ -77,11 +77,3 @@ export function exponentialSigmas(sigmaMin: number, sigmaMax: number, count: num
 export function betaSigmas(sigmaMin: number, sigmaMax: number, count: number, alpha = 0.6, beta = 0.6): Float64Array {
   return linspaceValues(0, 1, count).map((r) => sigmaMin + betaQuantile(1 - r, alpha, beta) * (sigmaMax - sigmaMin));
 }
-
-/**
- * A flow sigma shifted towards noise (SD3, arXiv 2403.03206, eq. 23 with m/n = shift):
- * shift * s / (1 + (shift - 1) * s). float64.
- */
-export function shiftSigma(sigma: number, shift: number): number {
-  return (shift * sigma) / (1 + (shift - 1) * sigma);
-}

@@ -5,13 +5,35 @@ import { checkNoisingInputs, type ItemTimestepRule } from './noising_inputs';
 export type ItemTimesteps = readonly number[] | tf.Tensor1D;
 
 /**
+ * A forward process x_t = signal[t] * x0 + noise[t] * eps as one float32 table entry per
+ * training timestep t.
+ */
+export interface LevelTables {
+  readonly signal: Float32Array;
+  readonly noise: Float32Array;
+}
+
+/** The tables of the DDPM forward process: sqrt(a_t) and sqrt(1 - a_t) of the float32 alpha-bars. */
+function alphaBarTables(alphaBars: Float32Array): LevelTables {
+  return { signal: Float32Array.from(alphaBars, Math.sqrt), noise: Float32Array.from(alphaBars, (alphaBar) => Math.sqrt(1 - alphaBar)) };
+}
+
+/**
  * The forward process of DDPM (arXiv 2006.11239, eq. 4) at one timestep per item of the first
  * axis: sqrt(a_t) * original + sqrt(1 - a_t) * noise. One `tf.tidy`, no read-back.
  */
 export function addNoise(alphaBars: Float32Array, original: tf.Tensor, noise: tf.Tensor, timesteps: ItemTimesteps): tf.Tensor {
-  checkNoisingInputs('original', original, noise, timesteps, trainingTimesteps(alphaBars));
+  return addNoiseAtLevels(alphaBarTables(alphaBars), original, noise, timesteps);
+}
+
+/**
+ * signal[t] * original + noise[t] * noise, with one timestep per item of the first axis (an
+ * integer index of the tables). One `tf.tidy`, no read-back.
+ */
+export function addNoiseAtLevels(tables: LevelTables, original: tf.Tensor, noise: tf.Tensor, timesteps: ItemTimesteps): tf.Tensor {
+  checkNoisingInputs('original', original, noise, timesteps, trainingTimesteps(tables.signal.length));
   return tf.tidy(() => {
-    const { signal, noiseScale } = itemScales(alphaBars, timesteps, original.shape);
+    const { signal, noiseScale } = itemScales(tables, timesteps, original.shape);
     return tf.add(tf.mul(original, signal), tf.mul(noise, noiseScale));
   });
 }
@@ -22,38 +44,36 @@ export function addNoise(alphaBars: Float32Array, original: tf.Tensor, noise: tf
  * timestep per item of the first axis. One `tf.tidy`, no read-back.
  */
 export function getVelocity(alphaBars: Float32Array, sample: tf.Tensor, noise: tf.Tensor, timesteps: ItemTimesteps): tf.Tensor {
-  checkNoisingInputs('sample', sample, noise, timesteps, trainingTimesteps(alphaBars));
+  checkNoisingInputs('sample', sample, noise, timesteps, trainingTimesteps(alphaBars.length));
   return tf.tidy(() => {
-    const { signal, noiseScale } = itemScales(alphaBars, timesteps, sample.shape);
+    const { signal, noiseScale } = itemScales(alphaBarTables(alphaBars), timesteps, sample.shape);
     return tf.sub(tf.mul(noise, signal), tf.mul(sample, noiseScale));
   });
 }
 
 /** The training timesteps as addNoise and getVelocity take them: integers in [0, T - 1], int32 on the device. */
-function trainingTimesteps(alphaBars: Float32Array): ItemTimestepRule {
-  const last = alphaBars.length - 1;
+function trainingTimesteps(numTrainSteps: number): ItemTimestepRule {
+  const last = numTrainSteps - 1;
   return { dtypes: ['int32'], each: `an integer in [0, ${last}]`, all: `integers in [0, ${last}]`, accepts: (t) => Number.isInteger(t) && t >= 0 && t <= last };
 }
 
 /**
- * sqrt(a_t) and sqrt(1 - a_t) per item, shaped to broadcast along every axis but the first.
- * Host timesteps take the host values (float64 square roots, rounded once); a tensor of
- * timesteps picks them on the device from tables made here, through a one-hot product (a
- * gather reads its indices back on some backends), and an out-of-range timestep (which cannot
- * be seen without reading the tensor back) gives NaN for its item.
+ * The table entries of each item's timestep, shaped to broadcast along every axis but the
+ * first. Host timesteps take the host values; a tensor of timesteps picks them on the device,
+ * through a one-hot product (a gather reads its indices back on some backends), and an
+ * out-of-range timestep (which cannot be seen without reading the tensor back) gives NaN for its item.
  */
-function itemScales(alphaBars: Float32Array, timesteps: ItemTimesteps, shape: readonly number[]): { signal: tf.Tensor; noiseScale: tf.Tensor } {
+function itemScales(tables: LevelTables, timesteps: ItemTimesteps, shape: readonly number[]): { signal: tf.Tensor; noiseScale: tf.Tensor } {
   const broadcastShape = [shape[0], ...shape.slice(1).map(() => 1)];
-  const signalTable = Float32Array.from(alphaBars, Math.sqrt);
-  const noiseTable = Float32Array.from(alphaBars, (alphaBar) => Math.sqrt(1 - alphaBar));
+  const { signal: signalTable, noise: noiseTable } = tables;
   if (!(timesteps instanceof tf.Tensor)) {
     return {
       signal: tf.tensor(Float32Array.from(timesteps, (t) => signalTable[t]), broadcastShape),
       noiseScale: tf.tensor(Float32Array.from(timesteps, (t) => noiseTable[t]), broadcastShape),
     };
   }
-  const inRange = tf.logicalAnd(tf.greaterEqual(timesteps, 0), tf.less(timesteps, alphaBars.length));
-  const oneHot = tf.oneHot(timesteps, alphaBars.length); // [batch, T]; a row of zeros out of range
+  const inRange = tf.logicalAnd(tf.greaterEqual(timesteps, 0), tf.less(timesteps, signalTable.length));
+  const oneHot = tf.oneHot(timesteps, signalTable.length); // [batch, T]; a row of zeros out of range
   const picked = (table: Float32Array) => tf.reshape(tf.where(inRange, tf.sum(tf.mul(oneHot, tf.tensor1d(table)), 1), tf.fill([shape[0]], NaN)), broadcastShape);
   return { signal: picked(signalTable), noiseScale: picked(noiseTable) };
 }

@@ -5,8 +5,10 @@ import { EulerScheduler } from './euler/scheduler';
 import { EulerAncestralScheduler } from './euler_ancestral/scheduler';
 import { LcmScheduler } from './lcm/scheduler';
 import { PndmScheduler } from './pndm/scheduler';
-import type { Scheduler } from './protocol';
 import { TcdScheduler } from './tcd/scheduler';
+import { DpmSolverMultistepScheduler } from './dpm_solver/scheduler';
+import type { Scheduler } from './protocol';
+import { UniPcMultistepScheduler } from './unipc/scheduler';
 
 /** A scheduler class as the command line and `loadScheduler` know it. */
 export interface SchedulerEntry {
@@ -37,27 +39,6 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
     fromDiffusersConfig: (config, overrides) => DdimInverseScheduler.fromDiffusersConfig(config, overrides),
   },
   {
-    name: 'flow-match-euler',
-    diffusersClass: 'FlowMatchEulerDiscreteScheduler',
-    suits: 'rectified-flow models (SD3, Flux, Wan, Z-Image): 4 to 50 steps, or their distilled 1 to 9; deterministic or stochastic',
-    create: (options) => new FlowMatchEulerScheduler(options),
-    fromDiffusersConfig: (config, overrides) => FlowMatchEulerScheduler.fromDiffusersConfig(config, overrides),
-  },
-  {
-    name: 'euler',
-    diffusersClass: 'EulerDiscreteScheduler',
-    suits: '20 to 50 steps (SDXL default); Karras sigmas, optional churn',
-    create: (options) => new EulerScheduler(options),
-    fromDiffusersConfig: (config, overrides) => EulerScheduler.fromDiffusersConfig(config, overrides),
-  },
-  {
-    name: 'euler-ancestral',
-    diffusersClass: 'EulerAncestralDiscreteScheduler',
-    suits: '1 to 4 steps for distilled models (SD-Turbo), 20 to 50 otherwise; stochastic',
-    create: (options) => new EulerAncestralScheduler(options),
-    fromDiffusersConfig: (config, overrides) => EulerAncestralScheduler.fromDiffusersConfig(config, overrides),
-  },
-  {
     name: 'pndm',
     diffusersClass: 'PNDMScheduler',
     suits: '20 to 50 steps (more model calls: 10 steps are 19); Stable Diffusion 1.x/2.x configs',
@@ -77,5 +58,40 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
     suits: '2 to 8 steps with a trajectory consistency distilled model (TCD-LoRA); gamma sets the noise',
     create: (options) => new TcdScheduler(options),
     fromDiffusersConfig: (config, overrides) => TcdScheduler.fromDiffusersConfig(config, overrides),
+  },
+  {
+    name: 'euler',
+    diffusersClass: 'EulerDiscreteScheduler',
+    suits: '20 to 50 steps (SDXL default); Karras sigmas, optional churn',
+    create: (options) => new EulerScheduler(options),
+    fromDiffusersConfig: (config, overrides) => EulerScheduler.fromDiffusersConfig(config, overrides),
+  },
+  {
+    name: 'euler-ancestral',
+    diffusersClass: 'EulerAncestralDiscreteScheduler',
+    suits: '1 to 4 steps for distilled models (SD-Turbo), 20 to 50 otherwise; stochastic',
+    create: (options) => new EulerAncestralScheduler(options),
+    fromDiffusersConfig: (config, overrides) => EulerAncestralScheduler.fromDiffusersConfig(config, overrides),
+  },
+  {
+    name: 'dpm-solver',
+    diffusersClass: 'DPMSolverMultistepScheduler',
+    suits: '10 to 25 steps ("DPM++ 2M", with karras sigmas "DPM++ 2M Karras"); order 3 for unconditional models',
+    create: (options) => new DpmSolverMultistepScheduler(options),
+    fromDiffusersConfig: (config, overrides) => DpmSolverMultistepScheduler.fromDiffusersConfig(config, overrides),
+  },
+  {
+    name: 'unipc',
+    diffusersClass: 'UniPCMultistepScheduler',
+    suits: '5 to 20 steps (bh2 for guided, bh1 for unconditional sampling); flow sigmas for video models',
+    create: (options) => new UniPcMultistepScheduler(options),
+    fromDiffusersConfig: (config, overrides) => UniPcMultistepScheduler.fromDiffusersConfig(config, overrides),
+  },
+  {
+    name: 'flow-match-euler',
+    diffusersClass: 'FlowMatchEulerDiscreteScheduler',
+    suits: 'rectified-flow models (SD3, Flux, Wan, Z-Image): 4 to 50 steps, or their distilled 1 to 9; deterministic or stochastic',
+    create: (options) => new FlowMatchEulerScheduler(options),
+    fromDiffusersConfig: (config, overrides) => FlowMatchEulerScheduler.fromDiffusersConfig(config, overrides),
   },
 ];

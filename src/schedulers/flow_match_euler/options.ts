@@ -6,7 +6,8 @@ import * as shared from '../shared_options';
 /** The sigma schedules a flow-matching run can be converted to after its shifts. */
 export type FlowSigmaSchedule = 'default' | 'karras' | 'exponential' | 'beta';
 /** How Flux's dynamic shift maps a sigma (diffusers' time_shift_type). */
-export type TimeShiftType = 'exponential' | 'linear';
+export type { TimeShiftType } from '../../schedule/flow_shifts';
+import type { TimeShiftType } from '../../schedule/flow_shifts';
 
 /**
  * Options of `FlowMatchEulerScheduler`: diffusers' FlowMatchEulerDiscreteScheduler config keys
