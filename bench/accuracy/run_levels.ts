@@ -26,8 +26,11 @@ export interface RunLevels {
   readonly probeGap: number;
 }
 
-/** Below this, a landing sigma is the rounding of an exact 0. */
-const ZERO_SIGMA = 1e-9;
+/**
+ * Below this, a landing sigma is an exact 0 seen through float32-rounded divisors (Euler's
+ * sqrt(sigma^2 + 1) leaves about 2e-9); the smallest nonzero ends are sigma_min, 1e-3 and up.
+ */
+const ZERO_SIGMA = 1e-6;
 
 /** The plans of a run of `numSteps` (from init; nothing is left allocated) and its levels. */
 export function runLevels(scheduler: Scheduler, numSteps: number): RunLevels {
