@@ -1,7 +1,7 @@
 // diffusers scheduler_config.json <-> options: the real Stable Diffusion configs, loadScheduler's
 // choice of class and warnings, the key mapping both ways, and every bad value naming its key.
 import * as tf from '@tensorflow/tfjs-core';
-import { DdimInverseScheduler, DdimScheduler, loadScheduler, type Scheduler } from 'tfjs-diffusion-schedulers';
+import { DdimInverseScheduler, DdimScheduler, EulerScheduler, loadScheduler, type Scheduler } from 'tfjs-diffusion-schedulers';
 import sd15 from '../fixtures/sd15_scheduler_config.json';
 import sd21 from '../fixtures/sd21_scheduler_config.json';
 import { useBackend } from './helpers/backends';
@@ -89,18 +89,21 @@ describe('loadScheduler picks the class', () => {
     expect(warn).not.toHaveBeenCalled();
   });
 
-  test('an EulerDiscreteScheduler config (SDXL) loads as DDIM, naming every Euler key it ignores', () => {
-    const euler = {
+  test('an EulerDiscreteScheduler config (SDXL) loads as an EulerScheduler; a HeunDiscreteScheduler one as DDIM, naming every key it ignores', () => {
+    const sdxl = {
       _class_name: 'EulerDiscreteScheduler', _diffusers_version: '0.19.0.dev0', beta_end: 0.012, beta_schedule: 'scaled_linear', beta_start: 0.00085,
       clip_sample: false, interpolation_type: 'linear', num_train_timesteps: 1000, prediction_type: 'epsilon', sample_max_value: 1.0,
       set_alpha_to_one: false, skip_prk_steps: true, steps_offset: 1, timestep_spacing: 'leading', trained_betas: null, use_karras_sigmas: false,
     };
-    expect(loadScheduler(euler)).toBeInstanceOf(DdimScheduler);
-    expect(warn.mock.calls[0][0]).toMatch(/the EulerDiscreteScheduler config loads as a DdimScheduler .*it ignores the keys interpolation_type, skip_prk_steps, use_karras_sigmas$/);
+    expect(loadScheduler(sdxl)).toBeInstanceOf(EulerScheduler);
+    expect(loadScheduler(sdxl).options).toMatchObject({ betaSchedule: 'quadratic', timestepsOffset: 1, timestepSpacing: 'leading', sigmaSchedule: 'default' });
+    expect(warn).not.toHaveBeenCalled();
+    expect(loadScheduler({ ...sdxl, _class_name: 'HeunDiscreteScheduler' })).toBeInstanceOf(DdimScheduler);
+    expect(warn.mock.calls[0][0]).toMatch(/the HeunDiscreteScheduler config loads as a DdimScheduler .*it ignores the keys interpolation_type, skip_prk_steps, use_karras_sigmas$/);
   });
 
   test.each([
-    [{ ...sd15, _class_name: 'FlowMatchEulerDiscreteScheduler' }, RangeError, /config._class_name must name a diffusers scheduler we have or one of its family \(DDIMScheduler, DDIMInverseScheduler, .*DDPMScheduler, .*\), got "FlowMatchEulerDiscreteScheduler"/],
+    [{ ...sd15, _class_name: 'FlowMatchHeunDiscreteScheduler' }, RangeError, /config._class_name must name a diffusers scheduler we have or one of its family \(DDIMScheduler, DDIMInverseScheduler, .*DDPMScheduler, .*\), got "FlowMatchHeunDiscreteScheduler"/],
     [{ beta_start: 0.001 }, TypeError, /config._class_name must name .* got undefined/],
     [{ _class_name: 7 }, TypeError, /got 7/],
   ])('rejects the class of %j', (config, type, message) => {

@@ -1,9 +1,11 @@
-// The exact denoisers: the ring's noise prediction against central finite differences of the
-// log-density (host, float64), the glyphs' posterior mean against a host computation, and
-// DDIM runs that land on the data.
+// The exact denoisers with DDIM: the ring's noise prediction against central finite differences
+// of the log-density (host, float64), the glyphs' posterior mean against a host computation,
+// and DDIM runs that land on the data (any forward process: denoisers_levels.test.ts; flow
+// matching runs: flow_match_sampling.test.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import {
   DdimScheduler,
+  FlowMatchEulerScheduler,
   GLYPH_SIZE,
   RING_STD,
   glyphImages,
@@ -164,15 +166,42 @@ describe('bad use', () => {
     expect(() => ringDenoiser(scheduler)(x, timestep, { index: 0, timestep: 0 })).toThrow(/ringDenoiser needs samples of shape \[\.\.\., 2\], got \[4,3\]/);
     expect(() => glyphsDenoiser(scheduler)(x, timestep, { index: 0, timestep: 0 })).toThrow(/glyphsDenoiser needs samples of shape \[batch, 16, 16, 1\], got \[4,3\]/);
     const y = tf.zeros([4, 2]);
-    expect(() => ringDenoiser(scheduler)(y, timestep, undefined as never)).toThrow(/ringDenoiser needs info.timestep, an integer in \[0, 999\], got undefined/);
+    expect(() => ringDenoiser(scheduler)(y, timestep, undefined as never)).toThrow(/ringDenoiser needs info.alpha and info.sigma \(sample\(\) gives them\) or info.timestep, an integer in \[0, 999\], got undefined/);
     expect(() => ringDenoiser(scheduler)(y, timestep, { index: 0, timestep: 1000 })).toThrow(/got 1000/);
     tf.dispose([x, y]);
   });
 
+  test('a noise level it cannot use: one of alpha and sigma, sigma 0, negative or not finite; none, for a scheduler without alpha-bars', () => {
+    const y = tf.zeros([4, 2]);
+    const ring = ringDenoiser(scheduler);
+    const cases: Array<[object, ErrorConstructor, RegExp]> = [
+      [{ alpha: 0.5 }, TypeError, /ringDenoiser needs info.sigma, a finite number > 0 \(with info.alpha\), got undefined/],
+      [{ sigma: 0.5 }, TypeError, /ringDenoiser needs info.alpha, a finite number >= 0 \(with info.sigma\), got undefined/],
+      [{ alpha: 1, sigma: 0 }, RangeError, /info.sigma, a finite number > 0 \(with info.alpha\), got 0/],
+      [{ alpha: -0.1, sigma: 1 }, RangeError, /info.alpha, a finite number >= 0 \(with info.sigma\), got -0.1/],
+      [{ alpha: 0.5, sigma: Infinity }, RangeError, /got Infinity/],
+      [{ alpha: NaN, sigma: 1 }, RangeError, /got NaN/],
+      [{ alpha: '0.5', sigma: 1 }, TypeError, /got "0.5"/],
+    ];
+    for (const [level, type, message] of cases) {
+      const before = tf.memory().numTensors;
+      expect(() => ring(y, timestep, { index: 0, timestep: 0, ...level })).toThrow(type);
+      expect(() => ring(y, timestep, { index: 0, timestep: 0, ...level })).toThrow(message);
+      expect(tf.memory().numTensors).toBe(before);
+    }
+    const flow = glyphsDenoiser(new FlowMatchEulerScheduler());
+    const x = tf.zeros([1, 16, 16, 1]);
+    expect(() => flow(x, timestep, { index: 0, timestep: 500 })).toThrow(
+      /glyphsDenoiser needs the noise level of its input: info.alpha and info.sigma \(sample\(\) gives them; a loop of your own passes state.noiseLevel\), got neither, and its scheduler has no alphaBars/,
+    );
+    tf.dispose([x, y]);
+  });
+
   test('a scheduler it cannot read, a prediction type it does not know', () => {
-    expect(() => ringDenoiser({} as never)).toThrow(/ringDenoiser needs a scheduler with alphaBars and options \(e.g. a DdimScheduler\), got an object/);
-    const strange = { alphaBars: new Float32Array(10), options: { predictionType: 'flow' } };
-    expect(() => glyphsDenoiser(strange)).toThrow(/glyphsDenoiser answers predictionType 'noise', 'angular_velocity' or 'sample', got "flow"/);
+    expect(() => ringDenoiser({} as never)).toThrow(/ringDenoiser needs a scheduler with options \(e.g. a DdimScheduler or a FlowMatchEulerScheduler\), got an object/);
+    const strange = { alphaBars: new Float32Array(10), options: { predictionType: 'epsilon' } };
+    expect(() => glyphsDenoiser(strange)).toThrow(/glyphsDenoiser answers predictionType 'noise', 'angular_velocity', 'sample' or 'flow', got "epsilon"/);
+    expect(() => glyphsDenoiser({ alphaBars: [0.5], options: { predictionType: 'noise' } } as never)).toThrow(/glyphsDenoiser needs scheduler.alphaBars to be a Float32Array when there is one, got \[0.5\]/);
   });
 
   afterAll(() => timestep.dispose());

@@ -1,6 +1,14 @@
 export { DdimScheduler } from './schedulers/ddim/scheduler';
 export { DdimInverseScheduler } from './schedulers/ddim/inverse';
 export type { DdimOptions, ResolvedDdimOptions } from './schedulers/ddim/options';
+export { FlowMatchEulerScheduler } from './schedulers/flow_match_euler/scheduler';
+export type { FlowMatchEulerOptions, ResolvedFlowMatchEulerOptions, FlowSigmaSchedule, TimeShiftType } from './schedulers/flow_match_euler/options';
+export type { FlowMatchEulerInitOptions, FlowScheduleOptions } from './schedulers/flow_match_euler/init_options';
+export { EulerScheduler } from './schedulers/euler/scheduler';
+export { EulerAncestralScheduler } from './schedulers/euler_ancestral/scheduler';
+export type { EulerBaseOptions, EulerOptions, EulerSigmaSchedule, ResolvedEulerOptions } from './schedulers/euler/options';
+export type { EulerAncestralOptions, ResolvedEulerAncestralOptions } from './schedulers/euler_ancestral/options';
+export type { EulerInitOptions } from './schedulers/euler/family';
 export type { PredictionType, AlphaClipStrategy } from './schedulers/shared_options';
 export { SchedulerState, SchedulerState as DdimState } from './schedulers/state';
 export type { Scheduler } from './schedulers/protocol';

@@ -63,6 +63,12 @@ function expectLoopsClose(result: LoopsResult, tolerance: number): number {
     ['DDIM, eta = 1, injected noise', 'ddim', { eta: 1 }, 'injected'],
     ['DDIM, v-prediction, re-derived noise, eta = 0.5, injected noise', 'ddim', { predictionType: 'angular_velocity', rederiveNoise: true, eta: 0.5 }, 'injected'],
     ['DDIM, no clipping', 'ddim', { clipDenoisedSample: false }, 'injected'],
+    ['FlowMatch Euler, shift 3 (one multiply-add and its x0)', 'flow-match-euler', { shift: 3 }, 'injected'],
+    ['FlowMatch Euler, stochastic, injected noise', 'flow-match-euler', { shift: 3, stochasticSampling: true }, 'injected'],
+    ['Euler, default options', 'euler', {}, 'injected'],
+    ['Euler, churn on every step, injected noise', 'euler', { sChurn: 100 }, 'injected'],
+    ['Euler, Karras sigmas, v-prediction', 'euler', { sigmaSchedule: 'karras', predictionType: 'angular_velocity' }, 'injected'],
+    ['Euler ancestral, injected noise', 'euler-ancestral', {}, 'injected'],
   ])('at most 2 GPU programs per step on webgl and webgpu: %s', async (_, name, options, noise) => {
     for (const backend of ['webgl', 'webgpu']) {
       const counts = await page.call<{ backend: string; fused: number[]; chain: number[] }>('programsPerStep', backend, name, options, noise);
@@ -79,10 +85,14 @@ function expectLoopsClose(result: LoopsResult, tolerance: number): number {
     }
   });
 
-  test('a step that draws its noise on the host adds only the upload (a program on webgl, a copy on webgpu)', async () => {
-    const webgl = await page.call<{ fused: number[] }>('programsPerStep', 'webgl', 'ddim', { eta: 1 }, 'drawn');
-    const webgpu = await page.call<{ fused: number[] }>('programsPerStep', 'webgpu', 'ddim', { eta: 1 }, 'drawn');
-    console.log(`drawn noise: webgl ${webgl.fused.join(', ')} programs per step, webgpu ${webgpu.fused.join(', ')}`);
+  test.each<[string, object]>([
+    ['ddim', { eta: 1 }],
+    ['euler', { sChurn: 100 }],
+    ['euler-ancestral', {}],
+  ])('a step that draws its noise on the host adds only the upload (a program on webgl, a copy on webgpu): %s %j', async (name, options) => {
+    const webgl = await page.call<{ fused: number[] }>('programsPerStep', 'webgl', name, options, 'drawn');
+    const webgpu = await page.call<{ fused: number[] }>('programsPerStep', 'webgpu', name, options, 'drawn');
+    console.log(`${name} drawn noise: webgl ${webgl.fused.join(', ')} programs per step, webgpu ${webgpu.fused.join(', ')}`);
     expect(Math.max(...webgl.fused)).toBeLessThanOrEqual(3);
     expect(Math.max(...webgpu.fused)).toBeLessThanOrEqual(2);
   });

@@ -12,7 +12,15 @@ export function bumblebeeSample(): tf.Tensor {
 
 /** diffusers' dummy_sample_deter: [4, 3, 8, 8], element [b][c][h][w] = (256c + 32h + 4w + b) / 768. */
 export function dummySampleDeter(): tf.Tensor {
-  return tf.tidy(() => tf.transpose(tf.reshape(tf.div(tf.range(0, 768, 1, 'float32'), 768), [3, 8, 8, 4]), [3, 0, 1, 2]));
+  return deterministicSample([4, 3, 8, 8]);
+}
+
+/**
+ * diffusers' dummy_sample_deter of `shape` ([batch, ...rest]): element [b][...rest] = index / n
+ * with index = b + batch * (row-major index in rest) and n the size ([4, 3, 8]: (32c + 4w + b) / 96).
+ */
+export function deterministicSample(shape: readonly number[]): tf.Tensor {
+  return batchLast(shape, (size) => tf.range(0, size, 1, 'float32'));
 }
 
 /** diffusers' dummy_noise_deter: the same layout, element = (767 - index) / 768. */
@@ -26,9 +34,14 @@ export function dummyNoiseDeter(): tf.Tensor {
  * [4, 3, 8, 8] gives (767 - (256c + 32h + 4w + b)) / 768, [4, 3, 8] (95 - (32c + 4w + b)) / 96.
  */
 export function deterministicNoise(shape: readonly number[]): tf.Tensor {
+  return batchLast(shape, (size) => tf.range(size - 1, -1, -1, 'float32'));
+}
+
+/** The indices `indices(n)` divided by n, laid out with the batch axis fastest, then made batch-first (diffusers' harness). */
+function batchLast(shape: readonly number[], indices: (size: number) => tf.Tensor): tf.Tensor {
   const [batch, ...rest] = shape;
   const size = tf.util.sizeFromShape(shape as number[]);
-  return tf.tidy(() => tf.transpose(tf.reshape(tf.div(tf.range(size - 1, -1, -1, 'float32'), size), [...rest, batch]), [rest.length, ...rest.map((_, i) => i)]));
+  return tf.tidy(() => tf.transpose(tf.reshape(tf.div(indices(size), size), [...rest, batch]), [rest.length, ...rest.map((_, i) => i)]));
 }
 
 /** Both suites' dummy model: prediction = sample * t / (t + 1). */

@@ -4,7 +4,8 @@
  * out leaves nothing behind. Returns the counts; the suite compares `made` with `expected`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { DdimInverseScheduler, DdimScheduler, glyphsDenoiser, loadScheduler, random, ringDenoiser, sample } from 'tfjs-diffusion-schedulers';
+import { DdimInverseScheduler, DdimScheduler, glyphsDenoiser, loadScheduler, random, ringDenoiser, sample, type ScheduleSource } from 'tfjs-diffusion-schedulers';
+import { PROTOCOL_RUNS, protocolLabel, protocolScheduler } from './protocol_runs';
 
 export interface MemoryRecord {
   call: string;
@@ -123,12 +124,56 @@ async function samplingCalls(log: MemoryLog): Promise<void> {
   tf.dispose([noisy, timestep, points]);
 }
 
+/**
+ * Every class of PROTOCOL_RUNS through the protocol: a 3-step run (noise drawn, then given),
+ * scaleModelInput, addNoise with host and device timesteps, config interop, and sample() from
+ * noise and from an image with the exact ring denoiser.
+ */
+async function protocolCalls(log: MemoryLog): Promise<void> {
+  const shape = [2, 3, 2];
+  for (const run of PROTOCOL_RUNS) {
+    const label = protocolLabel(run);
+    const scheduler = await log.count(`new ${label}`, 0, () => protocolScheduler(run));
+    await log.count(`${label}: toDiffusersConfig, then loadScheduler`, 0, () => loadScheduler(scheduler.toDiffusersConfig()));
+    await log.countFailure(`${label}: init with numSteps 0`, () => scheduler.init(0, shape, run.init));
+    const { state: first, timesteps } = scheduler.init(3, shape, { seed: 0, ...run.init });
+    const prediction = tf.randomNormal(shape, 0, 1, 'float32', 8);
+    const noise = tf.randomNormal(shape, 0, 1, 'float32', 9);
+    let current = tf.randomNormal(shape, 0, 1, 'float32', 10);
+    tf.dispose(await log.count(`${label}: scaleModelInput`, 1, () => scheduler.scaleModelInput(first, current)));
+    let state = first;
+    for (let i = 0; i < 3; i++) {
+      const out = await log.count(`${label}: step ${i}${i === 1 ? ' with opts.noise' : ''}`, 2, () => scheduler.step(state, current, prediction, i === 1 ? { noise } : {}));
+      log.check(`${label}: inputs of step ${i} disposed by it`, [current, prediction, noise].filter((t) => t.isDisposed).length, 0);
+      tf.dispose([current, out.denoised]);
+      ({ state, sample: current } = out);
+    }
+    await log.countFailure(`${label}: step past the last timestep`, () => scheduler.step(state, current, prediction));
+    const itemTimesteps = tf.slice(timesteps, [0], [2]);
+    tf.dispose(await log.count(`${label}: addNoise with host timesteps`, 1, () => scheduler.addNoise(current, noise, [first.timestep!, first.timestep!])));
+    tf.dispose(await log.count(`${label}: addNoise with device timesteps`, 1, () => scheduler.addNoise(current, noise, itemTimesteps)));
+    const beyond = (scheduler.options as { numTrainSteps: number }).numTrainSteps + 1;
+    await log.countFailure(`${label}: addNoise at timestep ${beyond}`, () => scheduler.addNoise(current, noise, [0, beyond]));
+    state.dispose();
+    await log.countFailure(`${label}: step with a disposed state`, () => scheduler.step(first, current, prediction));
+    tf.dispose([current, prediction, noise, itemTimesteps, timesteps]);
+
+    const denoiser = ringDenoiser(scheduler as unknown as ScheduleSource);
+    const points = [8, 2];
+    tf.dispose(await log.count(`${label}: sample with the ring denoiser`, 1, () => sample(scheduler, denoiser, { numSteps: 3, shape: points, seed: 0, init: run.init })));
+    const image = tf.randomNormal(points, 0, 1, 'float32', 11);
+    tf.dispose(await log.count(`${label}: sample from an image`, 1, () => sample(scheduler, denoiser, { numSteps: 3, image, strength: 0.7, seed: 0, init: run.init })));
+    image.dispose();
+  }
+}
+
 export async function publicCallMemory(): Promise<MemoryRecord[]> {
   const log = new MemoryLog();
   const baseline = tf.memory().numTensors;
   await schedulerCalls(log);
   await diffusersCalls(log);
   await samplingCalls(log);
+  await protocolCalls(log);
   log.check('everything, once the results are disposed', tf.memory().numTensors - baseline, 0);
   return log.records;
 }

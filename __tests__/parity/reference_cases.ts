@@ -9,7 +9,9 @@
  */
 import bumblebee from '../../fixtures/bumblebee_ddim.json';
 import diffusers from '../../fixtures/diffusers_ddim.json';
+import { EULER_CASES } from './cases/euler';
 import type { Tolerance } from './compare';
+import { FLOW_MATCH_EULER_CASES } from './cases/flow_match_euler';
 
 /**
  * How a case makes its scheduler: the command line's name of the class (src/schedulers/registry)
@@ -62,6 +64,8 @@ export interface FixtureLoopCase {
   tolerance: Tolerance;
   /** The abs sum and abs mean of a public diffusers test this case reproduces, with their tolerances. */
   public?: { absSum?: number; absSumTolerance?: number; absMean?: number; absMeanTolerance?: number };
+  /** Draw the step noise from random.torchGenerator(torchSeed), as the case's diffusers run did, instead of injecting the recorded draws. */
+  torchSeed?: number;
 }
 
 /** The model timesteps `init(numSteps)` returns, and their dtype. */
@@ -126,7 +130,7 @@ const DDIM_CASES: readonly ReferenceCase[] = [
 ];
 
 /** Every family's cases (cases/<family>.ts), after DDIM's. */
-const FAMILY_CASES: ReadonlyArray<readonly ReferenceCase[]> = [];
+const FAMILY_CASES: ReadonlyArray<readonly ReferenceCase[]> = [EULER_CASES, FLOW_MATCH_EULER_CASES];
 
 export const REFERENCE_CASES: readonly ReferenceCase[] = [...DDIM_CASES, ...FAMILY_CASES.flat()];
 

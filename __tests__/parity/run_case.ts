@@ -3,10 +3,10 @@
  * Chromium page can hand them to jest). Comparing is the caller's job (compare.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Scheduler } from 'tfjs-diffusion-schedulers';
+import { random, type Scheduler } from 'tfjs-diffusion-schedulers';
 import { SCHEDULERS } from '../../src/schedulers/registry';
-import { caseNoise, f32 } from '../helpers/fixture_arrays';
-import { bumblebeeSample, deterministicNoise, dummySampleDeter, runDummyLoop } from '../helpers/harness';
+import { caseNoise } from '../helpers/fixture_arrays';
+import { bumblebeeSample, deterministicNoise, deterministicSample, dummySampleDeter, runDummyLoop } from '../helpers/harness';
 import { DIFFUSERS_FIXTURES, diffusersCase } from './diffusers_fixtures';
 import { referenceCase, type FixtureLoopCase, type SchedulerSpec } from './reference_cases';
 
@@ -54,13 +54,16 @@ function runFixtureLoop(testCase: FixtureLoopCase): { sample: tf.Tensor; denoise
   const fixture = DIFFUSERS_FIXTURES[testCase.family];
   const recorded = diffusersCase(testCase.family, testCase.caseName);
   const scheduler = schedulerOf(testCase.scheduler);
-  const noiseByStep = new Map(caseNoise(fixture, recorded).map(({ step, values }) => [step, values]));
+  // A torch-seeded case draws its noise from torch's generator, as diffusers did; the others get the recorded draws.
+  const noiseByStep = new Map(testCase.torchSeed === undefined ? caseNoise(fixture, recorded).map(({ step, values }) => [step, values]) : []);
+  const source = testCase.torchSeed === undefined ? { seed: 0 } : { generator: random.torchGenerator(testCase.torchSeed) };
   const shape = recorded.shape;
   const startIndex = recorded.loop === 'with_noise' ? recorded.t_start! : undefined;
-  const { state: first, timesteps } = scheduler.init(testCase.numSteps, shape, { seed: 0, ...testCase.init, ...(startIndex === undefined ? {} : { startIndex }) });
+  const { state: first, timesteps } = scheduler.init(testCase.numSteps, shape, { ...source, ...testCase.init, ...(startIndex === undefined ? {} : { startIndex }) });
   timesteps.dispose();
   let state = first;
-  let sample = tf.tensor(f32(recorded.first_sample), shape);
+  // The harness's start: dummy_sample_deter (of the case's shape) times the run's init_noise_sigma.
+  let sample = tf.tidy(() => tf.mul(deterministicSample(shape), first.initNoiseSigma));
   if (startIndex !== undefined) {
     const noise = deterministicNoise(shape);
     const noised = scheduler.addNoise(sample, noise, Array(shape[0]).fill(state.timestep));

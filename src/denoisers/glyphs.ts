@@ -3,22 +3,24 @@
  * twice as large in the middle of 16x16 images, ink +1 on a background of -1.
  *
  * Why the denoiser is exact. For data that are a finite set {y_j} of equally likely images,
- * x_t = sqrt(a) x0 + sqrt(1 - a) eps makes p_t a mixture of N(sqrt(a) y_j, (1 - a) I). Bayes'
+ * x_t = alpha x0 + sigma eps (DDPM: alpha = sqrt(alpha-bar), sigma = sqrt(1 - alpha-bar);
+ * rectified flow: alpha = 1 - sigma) makes p_t a mixture of N(alpha y_j, sigma^2 I). Bayes'
  * rule gives the posterior of x0 = y_j given x_t,
- *   P(y_j | x_t) = softmax_j(-|x_t - sqrt(a) y_j|^2 / (2 (1 - a))),
+ *   P(y_j | x_t) = softmax_j(-|x_t - alpha y_j|^2 / (2 sigma^2)),
  * so the minimum-mean-square x0 prediction is E[x0 | x_t] = sum_j P(y_j | x_t) y_j, and the
- * noise follows from the forward equation: E[eps | x_t] = (x_t - sqrt(a) E[x0 | x_t]) / sqrt(1 - a).
- * As t goes to 0 the posterior becomes one-hot, so DDIM ends on a glyph itself: the exact
- * denoiser of a finite data set memorises it.
- * In the softmax, -|x - sqrt(a) y_j|^2 / (2 (1 - a)) = sqrt(a) x . y_j / (1 - a) - (|x|^2 + a |y_j|^2) / (2 (1 - a)),
+ * noise follows from the forward equation: E[eps | x_t] = (x_t - alpha E[x0 | x_t]) / sigma.
+ * As sigma goes to 0 the posterior becomes one-hot, so a sampler ends on a glyph itself: the
+ * exact denoiser of a finite data set memorises it.
+ * In the softmax, -|x - alpha y_j|^2 / (2 sigma^2) = alpha x . y_j / sigma^2 - (|x|^2 + alpha^2 |y_j|^2) / (2 sigma^2),
  * and the last term is the same for every j (every glyph has |y_j|^2 = 256, its pixels being
- * ±1): the posterior is softmax_j(sqrt(a) / (1 - a) * x . y_j), one matrix product.
+ * ±1): the posterior is softmax_j(alpha / sigma^2 * x . y_j), one matrix product.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Denoiser } from '../sampling/denoiser';
 import { DIGIT_FONT } from './glyph_font';
-import { predictionFromDenoised } from './prediction';
-import { alphaBarAt, readSchedule, type ScheduleSource } from './schedule_source';
+import { noiseLevelOf } from './noise_level';
+import { predictionOf } from './prediction';
+import { readSchedule, type ScheduleSource } from './schedule_source';
 
 /** Height and width of a glyph image. */
 export const GLYPH_SIZE = 16;
@@ -43,9 +45,10 @@ export function glyphImages(): Float32Array[] {
 }
 
 /**
- * The exact denoiser of the glyphs for `scheduler` (its alpha-bars and prediction type, read
- * once). Samples have shape [batch, 16, 16, 1]; the alpha-bar comes from the host timestep in
- * `info`, so a step reads nothing back.
+ * The exact denoiser of the glyphs for `scheduler` (its prediction type, and alpha-bars if it
+ * has them, read once). Samples have shape [batch, 16, 16, 1]; the noise level comes from the
+ * host numbers in `info` (alpha and sigma, or a DDPM-family timestep), so a call reads
+ * nothing back.
  */
 export function glyphsDenoiser(scheduler: ScheduleSource): Denoiser {
   const { alphaBars, predictionType } = readSchedule('glyphsDenoiser', scheduler);
@@ -57,13 +60,15 @@ export function glyphsDenoiser(scheduler: ScheduleSource): Denoiser {
     if (sample.rank !== 4 || !tf.util.arraysEqual(sample.shape.slice(1), GLYPH_SHAPE as number[])) {
       throw new RangeError(`glyphsDenoiser needs samples of shape [batch, ${GLYPH_SHAPE.join(', ')}], got ${JSON.stringify(sample.shape)}`);
     }
-    const alphaBar = alphaBarAt('glyphsDenoiser', alphaBars, info);
+    const level = noiseLevelOf('glyphsDenoiser', alphaBars, info);
+    const { alpha, sigma } = level;
     return tf.tidy(() => {
       const glyphs = tf.tensor2d(flatImages, [images.length, pixels]);
       const points = tf.reshape(sample, [-1, pixels]);
-      const posterior = tf.softmax(tf.mul(tf.matMul(points, glyphs, false, true), Math.sqrt(alphaBar) / (1 - alphaBar))); // P(y_j | x_t): [n, 10]
+      const posterior = tf.softmax(tf.mul(tf.matMul(points, glyphs, false, true), alpha / (sigma * sigma))); // P(y_j | x_t): [n, 10]
       const denoised = tf.reshape(tf.matMul(posterior, glyphs), sample.shape); // E[x0 | x_t]
-      return predictionFromDenoised(predictionType, sample, denoised, alphaBar);
+      const noise = tf.div(tf.sub(sample, tf.mul(denoised, alpha)), sigma); // E[eps | x_t]
+      return predictionOf(predictionType, level, denoised, noise);
     });
   };
 }

@@ -1,27 +1,34 @@
 /**
- * The exact denoisers know E[eps | x_t] or E[x0 | x_t]; a scheduler wants the one its
- * predictionType names. With x_t = sqrt(a) x0 + sqrt(1 - a) eps (DDPM, arXiv 2006.11239,
- * eq. 4), each follows from the other, and v = sqrt(a) eps - sqrt(1 - a) x0 (progressive
- * distillation, arXiv 2202.00512, sec. 4). The maps are linear in x0 and eps, so they carry
- * the conditional means over. Each function runs inside the caller's tidy.
+ * The exact denoisers know E[x0 | x_t] and E[eps | x_t]; a scheduler wants the one its
+ * predictionType names. With x_t = alpha x0 + sigma eps, every prediction type is linear in
+ * (x0, eps), so the conditional means carry over:
+ *
+ *   'noise':            eps
+ *   'sample':           x0
+ *   'flow':             eps - x0, the velocity d x_t / d sigma of the rectified flow
+ *                       x_t = (1 - sigma) x0 + sigma eps (diffusers' flow_prediction)
+ *   'angular_velocity': (alpha eps - sigma x0) / sqrt(alpha^2 + sigma^2), the velocity
+ *                       d x / d phi of the process scaled to alpha^2 + sigma^2 = 1, where it is
+ *                       v = alpha eps - sigma x0 (progressive distillation, arXiv 2202.00512, sec. 4)
+ *
+ * Runs inside the caller's tidy.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { NoiseLevel } from '../schedulers/plan';
 import type { ExactPredictionType } from './schedule_source';
 
-function velocity(noise: tf.Tensor, denoised: tf.Tensor, alphaBar: number): tf.Tensor {
-  return tf.sub(tf.mul(noise, Math.sqrt(alphaBar)), tf.mul(denoised, Math.sqrt(1 - alphaBar)));
-}
-
-/** The prediction from E[eps | x_t]. */
-export function predictionFromNoise(predictionType: ExactPredictionType, sample: tf.Tensor, noise: tf.Tensor, alphaBar: number): tf.Tensor {
-  if (predictionType === 'noise') return noise;
-  const denoised = tf.div(tf.sub(sample, tf.mul(noise, Math.sqrt(1 - alphaBar))), Math.sqrt(alphaBar));
-  return predictionType === 'sample' ? denoised : velocity(noise, denoised, alphaBar);
-}
-
-/** The prediction from E[x0 | x_t]. */
-export function predictionFromDenoised(predictionType: ExactPredictionType, sample: tf.Tensor, denoised: tf.Tensor, alphaBar: number): tf.Tensor {
-  if (predictionType === 'sample') return denoised;
-  const noise = tf.div(tf.sub(sample, tf.mul(denoised, Math.sqrt(alphaBar))), Math.sqrt(1 - alphaBar));
-  return predictionType === 'noise' ? noise : velocity(noise, denoised, alphaBar);
+/** The prediction of `predictionType` from the conditional means of x0 and eps at `level`. */
+export function predictionOf(predictionType: ExactPredictionType, { alpha, sigma }: NoiseLevel, denoised: tf.Tensor, noise: tf.Tensor): tf.Tensor {
+  switch (predictionType) {
+    case 'noise':
+      return noise;
+    case 'sample':
+      return denoised;
+    case 'flow':
+      return tf.sub(noise, denoised);
+    case 'angular_velocity': {
+      const norm = Math.hypot(alpha, sigma);
+      return tf.sub(tf.mul(noise, alpha / norm), tf.mul(denoised, sigma / norm));
+    }
+  }
 }

@@ -13,8 +13,6 @@ const DDIM_FALLBACK_CLASSES = [
   'DDPMScheduler',
   'PNDMScheduler',
   'LMSDiscreteScheduler',
-  'EulerDiscreteScheduler',
-  'EulerAncestralDiscreteScheduler',
   'DPMSolverMultistepScheduler',
   'UniPCMultistepScheduler',
   'HeunDiscreteScheduler',

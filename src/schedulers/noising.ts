@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkDenseArray, show } from '../errors';
-import { checkFloatTensor, checkSampleTensor } from './check_step';
+import { checkNoisingInputs, type ItemTimestepRule } from './noising_inputs';
 
 /** One timestep per item of the first axis: host numbers, or an int32 tensor on the device. */
 export type ItemTimesteps = readonly number[] | tf.Tensor1D;
@@ -10,7 +9,7 @@ export type ItemTimesteps = readonly number[] | tf.Tensor1D;
  * axis: sqrt(a_t) * original + sqrt(1 - a_t) * noise. One `tf.tidy`, no read-back.
  */
 export function addNoise(alphaBars: Float32Array, original: tf.Tensor, noise: tf.Tensor, timesteps: ItemTimesteps): tf.Tensor {
-  checkNoisingInputs(alphaBars, 'original', original, noise, timesteps);
+  checkNoisingInputs('original', original, noise, timesteps, trainingTimesteps(alphaBars));
   return tf.tidy(() => {
     const { signal, noiseScale } = itemScales(alphaBars, timesteps, original.shape);
     return tf.add(tf.mul(original, signal), tf.mul(noise, noiseScale));
@@ -23,35 +22,17 @@ export function addNoise(alphaBars: Float32Array, original: tf.Tensor, noise: tf
  * timestep per item of the first axis. One `tf.tidy`, no read-back.
  */
 export function getVelocity(alphaBars: Float32Array, sample: tf.Tensor, noise: tf.Tensor, timesteps: ItemTimesteps): tf.Tensor {
-  checkNoisingInputs(alphaBars, 'sample', sample, noise, timesteps);
+  checkNoisingInputs('sample', sample, noise, timesteps, trainingTimesteps(alphaBars));
   return tf.tidy(() => {
     const { signal, noiseScale } = itemScales(alphaBars, timesteps, sample.shape);
     return tf.sub(tf.mul(noise, signal), tf.mul(sample, noiseScale));
   });
 }
 
-function checkNoisingInputs(alphaBars: Float32Array, name: string, data: unknown, noise: unknown, timesteps: unknown): asserts data is tf.Tensor {
-  checkFloatTensor(name, data);
-  if (data.rank === 0) throw new RangeError(`${name} must have a first (batch) axis, got a scalar`);
-  checkSampleTensor('noise', noise, data.shape, `the shape of ${name}`);
-  const batch = data.shape[0];
+/** The training timesteps as addNoise and getVelocity take them: integers in [0, T - 1], int32 on the device. */
+function trainingTimesteps(alphaBars: Float32Array): ItemTimestepRule {
   const last = alphaBars.length - 1;
-  if (timesteps instanceof tf.Tensor) {
-    if (timesteps.isDisposed) throw new TypeError('timesteps was disposed before the call');
-    if (timesteps.dtype !== 'int32' || timesteps.rank !== 1 || timesteps.shape[0] !== batch) {
-      throw new TypeError(`timesteps must be an int32 tf.Tensor1D of ${batch} values (one per item of ${name}'s first axis), got a ${timesteps.dtype} tensor of shape ${show(timesteps.shape)}`);
-    }
-    return;
-  }
-  const values = checkDenseArray('timesteps', timesteps, `an array of ${batch} integers in [0, ${last}] or an int32 tf.Tensor1D`);
-  if (values.length !== batch) {
-    throw new RangeError(`timesteps must hold one timestep per item of ${name}'s first axis (${batch}), got ${values.length}`);
-  }
-  values.forEach((t, i) => {
-    if (typeof t !== 'number' || !Number.isInteger(t) || t < 0 || t > last) {
-      throw new (typeof t === 'number' ? RangeError : TypeError)(`timesteps[${i}] must be an integer in [0, ${last}], got ${show(t)}`);
-    }
-  });
+  return { dtypes: ['int32'], each: `an integer in [0, ${last}]`, all: `integers in [0, ${last}]`, accepts: (t) => Number.isInteger(t) && t >= 0 && t <= last };
 }
 
 /**
