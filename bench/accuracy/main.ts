@@ -3,9 +3,10 @@
  * variants.ts at model-call budgets 1 to 100, on the Gaussian problem (exact error, float64 host
  * plans and float32 real steps), the ring and the glyphs (error against a converged reference,
  * distance to the data). Prints the markdown tables, writes docs/accuracy/results.json and the
- * plots docs/accuracy-*.png. `--quick`: fewer budgets and points (rough figures, no files).
+ * plots docs/accuracy-*.png. `--quick`: fewer budgets and points (rough figures, no files);
+ * `--report`: the tables and plots again from docs/accuracy/results.json, nothing measured.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -19,7 +20,9 @@ import type { AccuracyResults, VariantResults } from './results';
 import { schedulerOf, VARIANTS, type AccuracyVariant } from './variants';
 import type { Scheduler } from '../../src/schedulers/protocol';
 
-const USAGE = 'usage: npm run bench:accuracy -- [--quick]';
+const USAGE = 'usage: npm run bench:accuracy -- [--quick | --report]';
+const DOCS = join(__dirname, '..', '..', 'docs');
+const RESULTS = join(DOCS, 'accuracy', 'results.json');
 const progress = (message: string) => process.stderr.write(`${message}\n`);
 
 /** The mixture setups: starts, reference size and steps (checked by doubling), distance sample sizes. */
@@ -42,8 +45,14 @@ function convergenceOf(setup: MixtureSetup, runs: readonly BudgetRun[]): number 
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const unknown = args.filter((arg) => arg !== '--quick');
-  if (unknown.length > 0) throw new Error(`unknown argument ${unknown[0]}; ${USAGE}`);
+  const unknown = args.filter((arg) => arg !== '--quick' && arg !== '--report');
+  if (unknown.length > 0 || args.length > 1) throw new Error(`unknown argument ${unknown[0] ?? args[1]}; ${USAGE}`);
+  if (args.includes('--report')) {
+    const saved = JSON.parse(readFileSync(RESULTS, 'utf8')) as AccuracyResults;
+    process.stdout.write(`${formatAccuracyReport(saved)}\n`);
+    await accuracyPlots(saved, DOCS);
+    return;
+  }
   const quick = args.includes('--quick');
   const started = Date.now();
   await tf.setBackend('cpu');
@@ -98,10 +107,9 @@ async function main(): Promise<void> {
   const finished: AccuracyResults = { ...results, seconds: Math.round((Date.now() - started) / 1000) };
   process.stdout.write(`${formatAccuracyReport(finished)}\n`);
   if (!quick) {
-    const docs = join(__dirname, '..', '..', 'docs');
-    mkdirSync(join(docs, 'accuracy'), { recursive: true });
-    writeFileSync(join(docs, 'accuracy', 'results.json'), `${JSON.stringify(finished, null, 1)}\n`);
-    await accuracyPlots(finished, docs);
+    mkdirSync(join(DOCS, 'accuracy'), { recursive: true });
+    writeFileSync(RESULTS, `${JSON.stringify(finished, null, 1)}\n`);
+    await accuracyPlots(finished, DOCS);
   }
   progress(`done in ${finished.seconds} s`);
 }
