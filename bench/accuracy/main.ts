@@ -28,8 +28,8 @@ const progress = (message: string) => process.stderr.write(`${message}\n`);
 /** The mixture setups: starts, reference size and steps (checked by doubling), distance sample sizes. */
 function setups(quick: boolean): { ring: MixtureSetup; glyphs: MixtureSetup } {
   return {
-    ring: mixtureSetup(ringProblem(), { referenceCount: quick ? 64 : 256, distanceCount: quick ? 1024 : 8192, referenceSteps: 2000, sRef: 0.05, seed: 1 }),
-    glyphs: mixtureSetup(glyphsProblem(), { referenceCount: quick ? 8 : 32, distanceCount: quick ? 64 : 512, referenceSteps: 1000, sRef: 0.05, seed: 2 }),
+    ring: mixtureSetup(ringProblem(), { referenceCount: quick ? 64 : 128, distanceCount: quick ? 1024 : 4096, referenceSteps: 2000, sRef: 0.05, seed: 1 }),
+    glyphs: mixtureSetup(glyphsProblem(), { referenceCount: quick ? 8 : 16, distanceCount: quick ? 64 : 128, referenceSteps: 1000, sRef: 0.05, seed: 2 }),
   };
 }
 
