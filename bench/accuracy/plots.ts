@@ -49,7 +49,7 @@ export async function writePlotPng(spec: PlotSpec, file: string): Promise<void> 
     facet: { column: { field: 'panel', type: 'nominal', sort: spec.panels, title: null } },
     spec: { width: 360, height: 300, layer },
     resolve: { scale: { y: 'shared' } },
-    config: { font: 'DejaVu Sans', background: 'white', legend: { labelLimit: 320 } },
+    config: { font: 'DejaVu Sans', background: 'white', legend: { labelLimit: 520 } },
   };
   const { spec: vegaSpec } = vegaLite.compile(liteSpec as never);
   const view = new vega.View(vega.parse(vegaSpec), { renderer: 'none' });

@@ -20,13 +20,15 @@ export interface FlowStart {
 }
 
 const veSigma = (level: NoiseLevel) => level.sigma / level.alpha;
+const NOISE_ONLY_ALPHA = 1e-9;
 
 /**
  * The ODE solution at each of `targets` (levels below the start's, in any order) from `start`,
  * with `steps` RK4 steps over the whole range of w from the start to s = 0 (the targets cut the
  * range; each piece gets its share, at least one step). `sRef`: the data's finest scale.
  */
-export function solveFlow(problem: MixtureProblem, start: FlowStart, targets: readonly NoiseLevel[], steps: number, sRef: number): Float64Array[] {
+export function solveFlow(problem: MixtureProblem, flowStart: FlowStart, targets: readonly NoiseLevel[], steps: number, sRef: number): Float64Array[] {
+  const start = flowStart.level.alpha > 0 ? flowStart : { ...flowStart, level: { ...flowStart.level, alpha: NOISE_ONLY_ALPHA * flowStart.level.sigma } };
   const pointMasses = problem.variances.some((v) => v === 0);
   const sFloor = pointMasses ? 1e-9 * sRef : 0;
   const wOf = (s: number) => Math.asinh(Math.max(s, sFloor) / sRef);
