@@ -75,11 +75,24 @@ async function loadGraph(file: ModelFile): Promise<LoadedModel> {
   const converter = await importOptional<typeof tfc>(CONVERTER_PACKAGE, '--model with a GraphModel', 'it comes with @tensorflow/tfjs');
   const model = await converter.loadGraphModel(file.handler);
   const inputs = model.inputs.map((input) => ({ name: input.name, shape: normalizeShape(input.shape), dtype: input.dtype }));
+  // execute() runs a graph without control flow; one with it (tfjs says "use executeAsync")
+  // switches to executeAsync for good, which on other graphs logs a warning per call.
+  let dynamic = false;
   return {
     inputs,
     outputCount: model.outputs.length,
-    // executeAsync runs any graph, control flow included.
-    run: (feeds) => model.executeAsync(Object.fromEntries(inputs.map((input, i) => [input.name, feeds[i]]))),
+    run: (feeds) => {
+      const named = Object.fromEntries(inputs.map((input, i) => [input.name, feeds[i]]));
+      if (!dynamic) {
+        try {
+          return model.execute(named);
+        } catch (error) {
+          if (!/executeAsync/.test(String((error as Error).message))) throw error;
+          dynamic = true;
+        }
+      }
+      return model.executeAsync(named);
+    },
     dispose: () => model.dispose(),
   };
 }

@@ -57,7 +57,8 @@ export async function sampleTarget(flags: { model?: string; shape?: number[] }, 
     if (itemShape === undefined) throw new UsageError(`--model ${flags.model}: its sample input '${model.sampleInput}' leaves sizes open; give --shape H,W,C`);
     model.checkItemShape(itemShape);
     if (dataset === null && !isDrawableImage(itemShape)) {
-      throw new UsageError(`--shape ${itemShape.join(',')}: a model's samples are drawn as images, H,W,C with C 1, 3 or 4 (or give --dataset for a data set's samples)`);
+      const source = flags.shape ? `--shape ${flags.shape.join(',')}` : `--model ${flags.model}: its samples of shape [${itemShape.join(', ')}]`;
+      throw new UsageError(`${source} cannot be drawn: a model's samples are drawn as images, H,W,C with C 1, 3 or 4; give --dataset for a data set's samples (ring: 2-D points)`);
     }
     const base = dataset ?? { defaultCount: 16, defaultBatch: 16, previewFrames: 10, assess: () => null, picture: (values: Float32Array, count: number, preview: readonly PreviewFrame[]) => imageGridPicture(values, count, itemShape, preview) };
     return {
