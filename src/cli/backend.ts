@@ -6,12 +6,26 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName } from './cli_options';
 import { loadNodeWebGpuBackend } from './node_webgpu';
-import { importOptional } from './optional_import';
+import { importOptional, MissingPackageError } from './optional_import';
 
 /** Names in variables: optional packages, which neither TypeScript nor the bundler may resolve. */
 const CPU_PACKAGE = '@tensorflow/tfjs-backend-cpu';
 const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
 const TFJS_NODE = '@tensorflow/tfjs-node';
+
+/**
+ * tfjs-node, which registers 'tensorflow'. Its install downloads libtensorflow from a bucket
+ * that may refuse it, leaving the package without its addon: both cases say where to go.
+ */
+async function loadTfjsNode(): Promise<void> {
+  const hint = "where its install fails, the README's tfjs-node section builds it from the tensorflow-cpu wheel";
+  try {
+    await importOptional(TFJS_NODE, '--backend tensorflow', hint);
+  } catch (error) {
+    if (error instanceof MissingPackageError) throw error;
+    throw new Error(`--backend tensorflow: ${TFJS_NODE} is installed but does not load (${(error as Error).message}); ${hint}`);
+  }
+}
 
 /** Imports the package that registers `name`. */
 async function loadBackend(name: BackendName): Promise<void> {
@@ -23,8 +37,7 @@ async function loadBackend(name: BackendName): Promise<void> {
       await importOptional(WASM_PACKAGE, '--backend wasm');
       return;
     case 'tensorflow':
-      // tfjs-node's install downloads libtensorflow from a bucket that may refuse it.
-      await importOptional(TFJS_NODE, '--backend tensorflow', "where its install fails, the README's tfjs-node section builds it from the tensorflow-cpu wheel");
+      await loadTfjsNode();
       return;
     case 'webgpu':
       await loadNodeWebGpuBackend();
