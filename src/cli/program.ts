@@ -41,7 +41,7 @@ function buildProgram(choose: (chosen: Chosen) => void): Command {
     .option('--seed <S>', 'seed of the noise; batch c uses S + c', integerIn(0, Number.MAX_SAFE_INTEGER, '2^53 - 1'), 0)
     .addOption(new Option('--generator <name>', "the noise's stream: nx (Nx/JAX threefry, Bumblebee's) or torch (torch's CPU generator, diffusers' numbers)").choices(GENERATORS).default('nx'))
     .option('--count <K>', 'samples in all (default: glyphs 64, ring 4000, a model 16)', integerIn(1, 1_000_000))
-    .option('--batch <B>', 'samples per run, for flat memory (default: all of them, up to the default count)', integerIn(1, 1_000_000))
+    .option('--batch <B>', 'samples per run, for flat memory (default: glyphs 64, ring 4000, a model 16)', integerIn(1, 1_000_000))
     .addOption(new Option('--backend <name>', 'tfjs backend (wasm needs @tensorflow/tfjs-backend-wasm, tensorflow @tensorflow/tfjs-node; webgpu, experimental in Node, needs webgpu and @tensorflow/tfjs-backend-webgpu)').choices(BACKENDS).default('cpu'))
     .option('--out <FILE.png>', 'the picture; the samples go beside it as FILE.samples.json (default: out/<dataset or model>.png)', pngPath)
     .option('--json', 'print one JSON object with the figures instead of text, and no progress bar', false)
