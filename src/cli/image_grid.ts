@@ -18,7 +18,7 @@ export interface ImageGridStyle {
 }
 
 /** At most this many samples go into the grid (the samples file holds them all). */
-export const GRID_LIMIT = 144;
+const GRID_LIMIT = 144;
 const GRID_COLUMNS = 12;
 /** About this many pixels a side per image: small images are drawn larger. */
 const CELL_TARGET = 48;

@@ -38,7 +38,7 @@ export interface SamplingResult {
 }
 
 /** A run that produced NaN or an infinity: exit code 1, and nothing is written. */
-export class NonFiniteError extends Error {
+class NonFiniteError extends Error {
   override readonly name = 'NonFiniteError';
 }
 

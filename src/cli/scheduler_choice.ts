@@ -19,7 +19,7 @@ export interface ChosenScheduler {
 }
 
 /** The command line's names of the schedulers that sample (inversion does not). */
-export function samplingSchedulerNames(): string[] {
+function samplingSchedulerNames(): string[] {
   return SCHEDULERS.filter((entry) => entry.purpose === 'sampling').map((entry) => entry.name);
 }
 

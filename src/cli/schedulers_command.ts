@@ -3,7 +3,7 @@ import { SCHEDULERS } from '../schedulers/registry';
 import { DEFAULT_SCHEDULER } from './scheduler_choice';
 
 /** The lines: the `--scheduler` name, the diffusers class whose configs it reads, and what it suits; columns aligned. */
-export function schedulerLines(): string[] {
+function schedulerLines(): string[] {
   const names = SCHEDULERS.map((entry) => (entry.name === DEFAULT_SCHEDULER ? `${entry.name} (default)` : entry.name));
   const nameWidth = Math.max(...names.map((name) => name.length));
   const classWidth = Math.max(...SCHEDULERS.map((entry) => entry.diffusersClass.length));
