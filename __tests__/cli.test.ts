@@ -16,6 +16,7 @@ import { nodeWebGpuUnavailable } from './parity/node_webgpu_driver';
 
 const outDir = mkdtempSync(join(tmpdir(), 'tfjs-diffusion-'));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+beforeAll(() => useBackend('cpu')); // for the in-process runs' tf.memory() checks, whichever run first
 
 /** Why each optional backend cannot run here (null: it can); REQUIRE_TFJS_NODE=1 and REQUIRE_NODE_WEBGPU=1 make that a failure. */
 const unavailable = { tensorflow: tensorflowUnavailable(), webgpu: nodeWebGpuUnavailable() };
@@ -259,8 +260,6 @@ describe('runs', () => {
 });
 
 describe('chunks (in process)', () => {
-  beforeAll(() => useBackend('cpu'));
-
   test('--count above --batch: memory flat across chunks; chunk c is the run with seed + c', async () => {
     const scheduler = new DdimScheduler();
     const denoiser = glyphsDenoiser(scheduler);
