@@ -84,6 +84,17 @@ export function checkDenseArray(name: string, value: unknown, allowed: string): 
  */
 export const MAX_SAMPLE_SIZE = 2 ** 31 - 1;
 
+/**
+ * The message for a disposed tensor given as `name`. The usual cause is a tensor kept from a
+ * sample() callback, which the loop disposes when the call returns: the message says so.
+ */
+export function disposedTensorMessage(name: string): string {
+  return (
+    `${name} was disposed before the call. sample() disposes the tensors it hands to the denoiser and to onStep ` +
+    '(sample, denoised) when that call returns: to use one later, keep tf.clone(tensor) (or its values) instead'
+  );
+}
+
 /** A tensor shape: a non-empty array of positive integers, of at most MAX_SAMPLE_SIZE elements. */
 export function checkShape(name: string, value: unknown): number[] {
   const allowed = 'a non-empty array of positive integers';

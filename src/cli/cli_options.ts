@@ -1,6 +1,6 @@
 /**
- * The flags of `tfjs-ddim sample`: how each is read and checked. A bad value throws commander's
- * InvalidArgumentError, which commander reports on one line naming the flag and the value.
+ * The flags of `tfjs-diffusion sample`: how each is read and checked. A bad value throws
+ * commander's InvalidArgumentError, which commander reports on one line naming the flag and the value.
  */
 import { InvalidArgumentError } from 'commander';
 
@@ -10,12 +10,21 @@ export type DatasetName = (typeof DATASETS)[number];
 export const BACKENDS = ['cpu', 'wasm', 'tensorflow', 'webgpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
-/** The flags as commander hands them over; count and batch default per data set. */
+/** Where the noise comes from: the Nx/JAX threefry stream (Bumblebee's), or torch's CPU generator (diffusers'). */
+export const GENERATORS = ['nx', 'torch'] as const;
+export type GeneratorName = (typeof GENERATORS)[number];
+
+/** The flags as commander hands them over; what is left out defaults per scheduler, data set or model. */
 export interface SampleFlags {
-  dataset: DatasetName;
-  steps: number;
-  eta: number;
+  scheduler?: string;
+  schedulerConfig?: string;
+  dataset?: DatasetName;
+  model?: string;
+  shape?: number[];
+  steps?: number;
+  eta?: number;
   seed: number;
+  generator: GeneratorName;
   count?: number;
   batch?: number;
   backend: BackendName;
@@ -45,4 +54,20 @@ export function nonNegativeNumber(value: string): number {
 export function pngPath(value: string): string {
   if (!/\.png$/i.test(value) || value.length <= 4) throw new InvalidArgumentError('It must be a file name ending in .png.');
   return value;
+}
+
+/** The most values one sample may hold: a 1024 x 1024 RGBA image. */
+const MAX_ITEM_SIZE = 4 * 1024 * 1024;
+
+/** A reader of one sample's shape, `H,W,C` (any rank): positive integers separated by commas. */
+export function shapeList(value: string): number[] {
+  const sizes = value.split(',').map((part) => part.trim());
+  const shape = sizes.map(Number);
+  if (!sizes.every((part) => /^\d+$/.test(part)) || shape.some((size) => size < 1)) {
+    throw new InvalidArgumentError('It must be positive integers separated by commas, e.g. 64,64,3 (height, width, channels).');
+  }
+  if (shape.reduce((product, size) => product * size, 1) > MAX_ITEM_SIZE) {
+    throw new InvalidArgumentError(`A sample may hold at most ${MAX_ITEM_SIZE} values.`);
+  }
+  return shape;
 }

@@ -10,6 +10,7 @@
  * Debian 12's lavapipe is too old for Dawn's Vulkan backend, so there the second one serves.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { importOptional } from './optional_import';
 
 /** Names in variables: optional packages, which neither TypeScript nor the bundler may resolve. */
 export const DAWN_PACKAGE = 'webgpu';
@@ -44,18 +45,6 @@ export interface NodeWebGpu {
   /** The route that gave an adapter, and the adapter in words. */
   readonly route: string;
   readonly adapter: string;
-}
-
-/** An optional package, or an Error whose message names it and says how to install it. */
-export async function importOptional<T>(name: string, purpose: string): Promise<T> {
-  try {
-    return (await import(name)) as T;
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    const missing = (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') && String((error as Error).message).includes(name);
-    if (missing) throw new Error(`${purpose} needs ${name}, which is not installed: run \`npm i ${name}\``);
-    throw error;
-  }
 }
 
 function describeAdapter({ info }: DawnAdapter): string {

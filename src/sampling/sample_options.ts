@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkInteger, checkNumberIn, checkShape, show } from '../errors';
+import { checkInteger, checkNumberIn, checkShape, disposedTensorMessage, show } from '../errors';
 import { key as keyFromSeed, type TorchGenerator } from '../random';
 import { DdimInverseScheduler } from '../schedulers/ddim/inverse';
 
@@ -75,7 +75,7 @@ function isAbortSignal(value: unknown): value is AbortSignal {
 
 function checkStartTensor(name: string, value: unknown): tf.Tensor {
   if (!(value instanceof tf.Tensor)) throw new TypeError(`${name} must be a tf.Tensor, got ${show(value)}`);
-  if (value.isDisposed) throw new TypeError(`${name} was disposed before the call`);
+  if (value.isDisposed) throw new TypeError(disposedTensorMessage(name));
   if (value.dtype !== 'float32') throw new TypeError(`${name} must be a float32 tensor, got dtype ${value.dtype}`);
   return value;
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { show } from '../errors';
+import { disposedTensorMessage, show } from '../errors';
 import { SchedulerState } from './state';
 
 /** Checks that `state` can take one more step with `scheduler`. */
@@ -23,7 +23,7 @@ export function checkStepState(state: unknown, scheduler: object): asserts state
 /** Checks a live float32 tensor. */
 export function checkFloatTensor(name: string, tensor: unknown): asserts tensor is tf.Tensor {
   if (!(tensor instanceof tf.Tensor)) throw new TypeError(`${name} must be a tf.Tensor, got ${show(tensor)}`);
-  if (tensor.isDisposed) throw new TypeError(`${name} was disposed before the call`);
+  if (tensor.isDisposed) throw new TypeError(disposedTensorMessage(name));
   if (tensor.dtype !== 'float32') throw new TypeError(`${name} must be a float32 tensor, got dtype ${tensor.dtype}`);
 }
 

@@ -1,0 +1,59 @@
+/** Running `tfjs-diffusion` in tests: spawned as users run it (tsx on the source), or in jest's process. */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { runCli } from '../../src/cli/program';
+
+export const ROOT = join(__dirname, '..', '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `tfjs-diffusion ...args` as a process: the exit code and output a shell sees. */
+export function spawnCli(args: string[]): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile(TSX, ['src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8' }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** runCli in this process, stdout and stderr captured: for the many argument mistakes, without a process each. */
+export async function runCliInProcess(args: string[]): Promise<CliRun> {
+  const written = { stdout: '', stderr: '' };
+  const capture = (stream: 'stdout' | 'stderr') =>
+    jest.spyOn(process[stream], 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written[stream] += String(chunk);
+      return true;
+    });
+  const spies = [capture('stdout'), capture('stderr')];
+  try {
+    return { code: await runCli(args), ...written };
+  } finally {
+    spies.forEach((spy) => spy.mockRestore());
+  }
+}
+
+/** The lines of a run's stderr (none for an empty one). */
+export const stderrLines = (run: CliRun) => (run.stderr === '' ? [] : run.stderr.trimEnd().split('\n'));
+
+export function decodePng(file: string): PNG {
+  return PNG.sync.read(readFileSync(file));
+}
+
+/** Distinct RGB colours of a picture: a blank one has one. */
+export function colourCount(png: PNG): number {
+  const colours = new Set<number>();
+  for (let i = 0; i < png.data.length; i += 4) colours.add((png.data[i] << 16) | (png.data[i + 1] << 8) | png.data[i + 2]);
+  return colours.size;
+}
+
+/** The `{ shape, values }` samples file a run wrote. */
+export function readSamples(file: string): { shape: number[]; values: number[] } {
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
