@@ -73,8 +73,6 @@ export interface FixtureLoopCase {
   tolerance: Tolerance;
   /** The abs sum and abs mean of a public diffusers test this case reproduces, with their tolerances. */
   public?: { absSum?: number; absSumTolerance?: number; absMean?: number; absMeanTolerance?: number };
-  /** Draw the step noise from random.torchGenerator(torchSeed), as the case's diffusers run did, instead of injecting the recorded draws. */
-  torchSeed?: number;
   /**
    * Why the final sample is not compared: a diffusers quirk we do not reproduce. The timesteps
    * and the final denoised still are.

@@ -48,9 +48,11 @@ function runFixtureLoop(testCase: FixtureLoopCase): { sample: tf.Tensor; denoise
   const fixture = DIFFUSERS_FIXTURES[testCase.family];
   const recorded = diffusersCase(testCase.family, testCase.caseName);
   const scheduler = schedulerOf(testCase.scheduler);
-  // A torch-seeded case draws its noise from torch's generator, as diffusers did; the others get the recorded draws.
-  const noiseByStep = new Map(testCase.torchSeed === undefined ? caseNoise(fixture, recorded).map(({ step, values }) => [step, values]) : []);
-  const source = testCase.torchSeed === undefined ? { seed: 0 } : { generator: random.torchGenerator(testCase.torchSeed) };
+  // A case diffusers ran with torch.manual_seed(0) draws its noise from random.torchGenerator(0),
+  // as diffusers did (a diffusers seed gives the same numbers here); the others get the recorded draws.
+  const torchSeeded = recorded.generator === 'torch.manual_seed(0)';
+  const noiseByStep = new Map(torchSeeded ? [] : caseNoise(fixture, recorded).map(({ step, values }) => [step, values]));
+  const source = torchSeeded ? { generator: random.torchGenerator(0) } : { seed: 0 };
   const shape = recorded.shape;
   const startIndex = recorded.loop === 'with_noise' ? recorded.t_start! : undefined;
   const { state: first, timesteps } = scheduler.init(testCase.numSteps, shape, { ...source, ...testCase.init, ...(startIndex === undefined ? {} : { startIndex }) });

@@ -46,7 +46,6 @@ function familyCases(family: string, scheduler: string, fixture: DiffusersFixtur
       scheduler: { scheduler, diffusersConfig: { _class_name: recorded.class, ...recorded.config }, options },
       ...runOf(recorded),
       tolerance: TOLERANCE,
-      ...(recorded.generator === 'torch.manual_seed(0)' ? { torchSeed: 0 } : {}),
     };
     const entries = publicOf(recorded.name);
     if (entries.length === 0) return [{ ...base, name: `diffusers ${recorded.class} fixture ${recorded.name}` }];
