@@ -3,7 +3,7 @@
 // generator=torch.manual_seed(s) (fixtures/diffusers/pipeline_generator.py); the draws of a
 // run are g.randn(sample.shape) in step order; a generator continues its stream across runs.
 import * as tf from '@tensorflow/tfjs-core';
-import { DdimScheduler, random, sample, type Denoiser } from 'tfjs-diffusion-schedulers';
+import { DdimScheduler, loadScheduler, random, sample, type Denoiser, type Scheduler } from 'tfjs-diffusion-schedulers';
 import fixture from '../fixtures/diffusers/pipeline_generator.json';
 import { f32 } from './helpers/fixture_arrays';
 import { useBackend } from './helpers/backends';
@@ -13,19 +13,26 @@ beforeAll(() => useBackend('cpu'));
 /** The harness's dummy model, in diffusers' float32 order: (x * t) / (t + 1). */
 const dummy: Denoiser = (x, _, { timestep }) => tf.tidy(() => tf.div(tf.mul(x, timestep), Math.fround(timestep + 1)));
 
-const ddimCases = fixture.cases.filter((entry) => entry.class === 'DDIMScheduler');
+/** The case's scheduler from its diffusers config (JSON has no -inf: the fixture writes "-Infinity"); DDIM's eta is a step argument there, an option here. */
+function schedulerOf(entry: (typeof fixture.cases)[number]): Scheduler {
+  const config = { _class_name: entry.class, ...Object.fromEntries(Object.entries(entry.config).map(([key, value]) => [key, value === '-Infinity' ? -Infinity : value])) };
+  const eta = (entry.step_kwargs as { eta?: number }).eta;
+  return eta === undefined ? loadScheduler(config) : DdimScheduler.fromDiffusersConfig(config, { eta });
+}
 
-test.each(ddimCases.map((entry) => [entry.name, entry] as const))('%s: the start latents bit for bit, the final latents within 1e-4 of diffusers', async (_, entry) => {
-  const scheduler = DdimScheduler.fromDiffusersConfig(entry.config, { eta: (entry.step_kwargs as { eta?: number }).eta ?? 0 });
-  let start: Float32Array | null = null;
-  const denoiser: Denoiser = (x, t, info) => {
-    if (info.index === 0) start = x.dataSync() as Float32Array;
-    return dummy(x, t, info);
-  };
+test.each(fixture.cases.map((entry) => [entry.name, entry] as const))('%s: the start draw bit for bit, the final latents within 1e-4 of diffusers', async (_, entry) => {
+  const scheduler = schedulerOf(entry);
+  // The start: torch's draw of the latent shape, times the run's init_noise_sigma (diffusers'
+  // prepare_latents after set_timesteps), which torch's float32 sqrt can put an ulp off ours.
+  const { state, timesteps } = scheduler.init(entry.num_inference_steps, entry.shape, { seed: 0 });
+  const draw = random.torchGenerator(entry.seed).randn(entry.shape);
+  expect(Array.from(draw.dataSync())).toEqual(Array.from(f32(entry.start_draw)));
+  expect(Math.abs(state.initNoiseSigma - entry.init_noise_sigma)).toBeLessThanOrEqual(2 ** -23 * entry.init_noise_sigma);
+  tf.dispose([draw, timesteps]);
+  state.dispose();
   const before = tf.memory().numTensors;
-  const result = await sample(scheduler, denoiser, { numSteps: entry.num_inference_steps, shape: entry.shape, generator: random.torchGenerator(entry.seed) });
+  const result = await sample(scheduler, dummy, { numSteps: entry.num_inference_steps, shape: entry.shape, generator: random.torchGenerator(entry.seed) });
   expect(tf.memory().numTensors).toBe(before + 1);
-  expect(Array.from(start!)).toEqual(Array.from(f32(entry.start_latents)));
   const expected = f32(entry.final_latents);
   const actual = result.dataSync();
   const misses = Array.from(expected).flatMap((x, i) => (Math.abs(actual[i] - x) <= 1e-4 + 1e-4 * Math.abs(x) ? [] : [`[${i}] ${actual[i]} vs ${x}`]));
