@@ -1,5 +1,5 @@
 /**
- * A complete loop by hand (the README's "Example: the loop by hand"), with a denoiser that is
+ * A complete loop by hand (the README's "The loop by hand" shows the same loop with Euler), with a denoiser that is
  * exact for Gaussian data: if x0 ~ N(mean, std^2), then x_t = sqrt(a) x0 + sqrt(1 - a) eps is
  * Gaussian too and the best noise prediction is
  * E[eps | x_t] = sqrt(1 - a) (x_t - sqrt(a) mean) / (a std^2 + 1 - a). Fifty DDIM steps from

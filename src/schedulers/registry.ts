@@ -30,7 +30,10 @@ export interface SchedulerEntry {
    * ambiguous at their last timestep, e.g. the ring's modes).
    */
   readonly model: 'diffusion' | 'consistency';
-  /** The step counts it is made for, inclusive (what `suits` says in words): tests hold the quality bars there. */
+  /**
+   * The step counts, inclusive, at which the command line's data sets (their modes are sharp)
+   * come out right with it: the tests hold the quality bars there. Within what `suits` names.
+   */
   readonly suitedSteps: readonly [number, number];
   /** The command line's default `--steps`, within suitedSteps. */
   readonly defaultSteps: number;
