@@ -83,6 +83,9 @@ export const SHARED_KEYS = {
   sampleMaxValue: { key: 'sample_max_value', option: 'sampleMaxValue' },
 } as const satisfies Record<string, DiffusersKey>;
 
+/** The keys of the training schedule, which every DDPM-family class's constructor takes. */
+export const TRAINING_KEYS: readonly DiffusersKey[] = [SHARED_KEYS.numTrainSteps, SHARED_KEYS.betaStart, SHARED_KEYS.betaEnd, SHARED_KEYS.betaSchedule, SHARED_KEYS.trainedBetas];
+
 const PREDICTION_TYPE_VALUES: ReadonlyArray<readonly [string, string]> = [
   ['epsilon', 'noise'],
   ['v_prediction', 'angular_velocity'],

@@ -18,6 +18,18 @@ export function trainingSigmas(alphaBars: Float32Array): Float32Array {
   return Float32Array.from(alphaBars, (alphaBar) => f32(Math.sqrt(f32(f32(1 - alphaBar) / alphaBar))));
 }
 
+/** The training schedule in sigma: sigma_t and log sigma_t for t = 0 .. T - 1, ascending, float32. */
+export interface SigmaTable {
+  readonly sigmas: Float32Array;
+  readonly logSigmas: Float32Array;
+}
+
+/** The sigma table of float32 alpha-bars, as diffusers computes it. */
+export function sigmaTable(alphaBars: Float32Array): SigmaTable {
+  const sigmas = trainingSigmas(alphaBars);
+  return { sigmas, logSigmas: logValues(sigmas) };
+}
+
 /** `np.log` of float32 values, rounded to float32 (numpy keeps the dtype). */
 export function logValues(values: ArrayLike<number>): Float32Array {
   return Float32Array.from(values as ArrayLike<number>, (value) => Math.log(value));
@@ -76,4 +88,19 @@ export function exponentialSigmas(sigmaMin: number, sigmaMax: number, count: num
  */
 export function betaSigmas(sigmaMin: number, sigmaMax: number, count: number, alpha = 0.6, beta = 0.6): Float64Array {
   return linspaceValues(0, 1, count).map((r) => sigmaMin + betaQuantile(1 - r, alpha, beta) * (sigmaMax - sigmaMin));
+}
+
+/** The schedules that place `count` levels between a smallest and a largest sigma. */
+export type PlacedSigmaSchedule = 'karras' | 'exponential' | 'beta';
+
+/** `count` levels from sigmaMax down to sigmaMin by `schedule` (diffusers' _convert_to_karras / _exponential / _beta). */
+export function placedSigmas(schedule: PlacedSigmaSchedule, sigmaMin: number, sigmaMax: number, count: number): Float64Array {
+  switch (schedule) {
+    case 'karras':
+      return karrasSigmas(sigmaMin, sigmaMax, count);
+    case 'exponential':
+      return exponentialSigmas(sigmaMin, sigmaMax, count);
+    case 'beta':
+      return betaSigmas(sigmaMin, sigmaMax, count);
+  }
 }

@@ -10,6 +10,32 @@ import type { OptionSpec } from './options';
 import { checkTrainedBetas } from './trained_betas';
 
 export type PredictionType = 'noise' | 'angular_velocity' | 'sample';
+
+/**
+ * The options that make the training schedule of a DDPM-family class, the same names and
+ * meanings in each (../shared/API.md, "Shared vocabulary"). Defaults are each class's: 1000
+ * training steps everywhere; linear betas 0.0001 to 0.02, but quadratic 0.00085 to 0.012 for
+ * LCM and TCD (Bumblebee's and diffusers' defaults).
+ */
+export interface TrainingScheduleInput {
+  /** Diffusion steps the model was trained with, an integer in [1, 100000]. */
+  numTrainSteps?: number;
+  /**
+   * Maps [betaStart, betaEnd] to the training betas: 'linear' (DDPM), 'quadratic' (latent
+   * diffusion, diffusers' scaled_linear) or 'squared_cosine' (arXiv 2102.09672, diffusers'
+   * squaredcos_cap_v2, max beta 0.999; ignores betaStart and betaEnd).
+   */
+  betaSchedule?: BetaSchedule;
+  /** First beta of the linear and quadratic schedules, 0 < x < 1. */
+  betaStart?: number;
+  /** Last beta of the linear and quadratic schedules, 0 < x < 1. */
+  betaEnd?: number;
+  /**
+   * The training betas themselves, numTrainSteps values in [0, 1] (rounded to float32);
+   * replaces betaSchedule, betaStart and betaEnd (diffusers' trained_betas). Default none.
+   */
+  trainedBetas?: ArrayLike<number> | null;
+}
 export type AlphaClipStrategy = 'one' | 'alpha_zero';
 
 const OPEN_UNIT = { min: 0, max: 1, openMin: true, openMax: true };

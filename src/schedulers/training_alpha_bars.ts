@@ -44,3 +44,17 @@ export function trainingAlphaBars(options: TrainingScheduleOptions): Float32Arra
   }
   return alphaBars;
 }
+
+/**
+ * The alpha-bar diffusers' sigma-space schedulers (Euler, DPM-Solver, UniPC) put in place of a
+ * zero-SNR schedule's last one (0), "FP16 smallest positive subnormal": its sigma is then 4096
+ * instead of infinite.
+ */
+const ZERO_SNR_LAST_ALPHA_BAR = 2 ** -24;
+
+/** The training alpha-bars as diffusers' sigma-space schedulers hold them: the last one 2^-24 after a zero-SNR rescale. */
+export function sigmaSpaceAlphaBars(options: TrainingScheduleOptions): Float32Array {
+  const alphaBars = trainingAlphaBars(options);
+  if (options.rescaleBetasZeroSnr) alphaBars[alphaBars.length - 1] = ZERO_SNR_LAST_ALPHA_BAR;
+  return alphaBars;
+}

@@ -1,35 +1,17 @@
 import { checkNumberIn } from '../../errors';
-import { predictionTypeKey, SHARED_KEYS, type SchedulerTable } from '../../config/diffusers_keys';
-import type { BetaSchedule } from '../../schedule/betas';
+import { predictionTypeKey, SHARED_KEYS, type SchedulerTable, TRAINING_KEYS } from '../../config/diffusers_keys';
 import type { PreviousTimestep } from '../../schedule/previous_timesteps';
 import type { TimestepSpacing } from '../../schedule/timesteps';
 import type { OptionSpecs } from '../options';
 import * as shared from '../shared_options';
-import type { AlphaClipStrategy, PredictionType } from '../shared_options';
+import type { AlphaClipStrategy, PredictionType, TrainingScheduleInput } from '../shared_options';
 
 /**
  * Options of `DdimScheduler` (and `DdimInverseScheduler`): Bumblebee's
  * `Bumblebee.Diffusion.DdimScheduler` options in camelCase, with the same defaults, plus the
  * diffusers options Bumblebee lacks.
  */
-export interface DdimOptions {
-  /** Diffusion steps the model was trained with. Default 1000. */
-  numTrainSteps?: number;
-  /**
-   * Maps [betaStart, betaEnd] to the training betas: 'linear' (DDPM), 'quadratic' (latent
-   * diffusion, diffusers' scaled_linear) or 'squared_cosine' (arXiv 2102.09672, diffusers'
-   * squaredcos_cap_v2, max beta 0.999; ignores betaStart and betaEnd). Default 'linear'.
-   */
-  betaSchedule?: BetaSchedule;
-  /** First beta of the linear and quadratic schedules, 0 < x < 1. Default 0.0001. */
-  betaStart?: number;
-  /** Last beta of the linear and quadratic schedules, 0 < x < 1. Default 0.02. */
-  betaEnd?: number;
-  /**
-   * The training betas themselves, numTrainSteps values in [0, 1] (rounded to float32);
-   * replaces betaSchedule, betaStart and betaEnd. Default none.
-   */
-  trainedBetas?: ArrayLike<number> | null;
+export interface DdimOptions extends TrainingScheduleInput {
   /**
    * Rescale the betas to a zero terminal SNR (arXiv 2305.08891, Algorithm 1): alpha-bar at
    * the last training step becomes 0, for models trained that way (pair with 'trailing'
@@ -121,11 +103,7 @@ export const DDIM_OPTIONS: OptionSpecs<ResolvedDdimOptions> = {
 const K = SHARED_KEYS;
 /** The keys of diffusers' DDIMInverseScheduler constructor that we map (it has no thresholding keys). */
 const INVERSE_KEYS = [
-  K.numTrainSteps,
-  K.betaStart,
-  K.betaEnd,
-  K.betaSchedule,
-  K.trainedBetas,
+  ...TRAINING_KEYS,
   K.rescaleBetasZeroSnr,
   predictionTypeKey(PREDICTION_TYPES),
   K.alphaClipStrategy,

@@ -1,9 +1,9 @@
-import { predictionTypeKey, SHARED_KEYS, sigmaScheduleKeys, type SchedulerTable } from '../../config/diffusers_keys';
+import { predictionTypeKey, SHARED_KEYS, sigmaScheduleKeys, type SchedulerTable, TRAINING_KEYS } from '../../config/diffusers_keys';
 import { show } from '../../errors';
-import type { BetaSchedule } from '../../schedule/betas';
 import type { TimestepSpacing } from '../../schedule/timesteps';
 import { withDefault, type OptionSpec, type OptionSpecs } from '../options';
 import * as shared from '../shared_options';
+import type { TrainingScheduleInput } from '../shared_options';
 import * as multistep from '../multistep/options';
 import type { DpmSolverSigmaSchedule, FinalSigmasType, MultistepPredictionType, TimeShiftType } from '../multistep/options';
 import type { AlgorithmType, SolverType } from './coefficients';
@@ -12,17 +12,7 @@ import type { AlgorithmType, SolverType } from './coefficients';
  * Options of `DpmSolverMultistepScheduler`: diffusers' DPMSolverMultistepScheduler config in
  * camelCase, with diffusers' defaults.
  */
-export interface DpmSolverOptions {
-  /** Diffusion steps the model was trained with. Default 1000. */
-  numTrainSteps?: number;
-  /** 'linear', 'quadratic' (diffusers' scaled_linear) or 'squared_cosine' (squaredcos_cap_v2). Default 'linear'. */
-  betaSchedule?: BetaSchedule;
-  /** First beta of the linear and quadratic schedules, 0 < x < 1. Default 0.0001. */
-  betaStart?: number;
-  /** Last beta of the linear and quadratic schedules, 0 < x < 1. Default 0.02. */
-  betaEnd?: number;
-  /** The training betas themselves (numTrainSteps values in [0, 1]); replaces betaSchedule. Default none. */
-  trainedBetas?: ArrayLike<number> | null;
+export interface DpmSolverOptions extends TrainingScheduleInput {
   /**
    * The solver's order: 1 (DDIM), 2 (DPM-Solver++(2M), recommended for guided sampling) or 3
    * (for unconditional sampling). The first steps of a run take lower orders until enough
@@ -137,11 +127,7 @@ export const DPM_SOLVER_TABLE: SchedulerTable<ResolvedDpmSolverOptions> = {
   diffusersClass: 'DPMSolverMultistepScheduler',
   options: DPM_SOLVER_OPTIONS,
   keys: [
-    K.numTrainSteps,
-    K.betaStart,
-    K.betaEnd,
-    K.betaSchedule,
-    K.trainedBetas,
+    ...TRAINING_KEYS,
     M.solverOrder,
     predictionTypeKey(multistep.MULTISTEP_PREDICTION_TYPES),
     K.thresholding,

@@ -8,7 +8,8 @@ import type { ResolvedEulerBaseOptions } from './options';
 import type { ItemTimesteps } from '../noising';
 import { sigmaAddNoise, type TimestepToSigma } from './sigma_noising';
 import { ANCESTRAL_SCHEDULE, continuousTimesteps, eulerSigmaRun, runInitNoiseSigma, type EulerScheduleOptions, type SigmaRun } from './sigma_schedule';
-import { eulerAlphaBars, eulerTrainingSigmas, type TrainingSigmas } from './training_sigmas';
+import { sigmaSpaceAlphaBars } from '../training_alpha_bars';
+import { eulerTrainingSigmas, type TrainingSigmas } from './training_sigmas';
 
 /** `init`'s options for Euler and Euler ancestral: the common ones and a custom schedule (diffusers' set_timesteps(sigmas=..., timesteps=...)). */
 export interface EulerInitOptions extends InitOptions, CustomSchedule {}
@@ -33,7 +34,7 @@ export abstract class EulerFamilyScheduler<Options extends ResolvedEulerBaseOpti
 
   protected constructor(table: SchedulerTable<Options>, options: unknown) {
     super(table, options);
-    this.alphaBarValues = eulerAlphaBars(this.options);
+    this.alphaBarValues = sigmaSpaceAlphaBars(this.options);
     this.training = eulerTrainingSigmas(this.alphaBarValues);
     this.initNoiseSigma = runInitNoiseSigma(this.options.timestepSpacing, this.training.sigmas);
   }

@@ -1,31 +1,16 @@
 import { show } from '../../errors';
-import { predictionTypeKey, sigmaScheduleKeys, SHARED_KEYS, type DiffusersKey, type SchedulerTable } from '../../config/diffusers_keys';
-import type { BetaSchedule } from '../../schedule/betas';
+import { predictionTypeKey, sigmaScheduleKeys, SHARED_KEYS, type DiffusersKey, type SchedulerTable, TRAINING_KEYS } from '../../config/diffusers_keys';
 import type { TimestepSpacing } from '../../schedule/timesteps';
 import { withDefault, type OptionSpec, type OptionSpecs } from '../options';
 import * as shared from '../shared_options';
-import type { PredictionType } from '../shared_options';
+import type { PredictionType, TrainingScheduleInput } from '../shared_options';
 
 /**
  * The options Euler and Euler ancestral share (diffusers' EulerAncestralDiscreteScheduler has
  * exactly these): the training schedule, what the model predicts, and how the inference
  * timesteps spread. Defaults as diffusers'.
  */
-export interface EulerBaseOptions {
-  /** Diffusion steps the model was trained with. Default 1000. */
-  numTrainSteps?: number;
-  /**
-   * Maps [betaStart, betaEnd] to the training betas: 'linear' (DDPM), 'quadratic' (latent
-   * diffusion, diffusers' scaled_linear) or 'squared_cosine' (arXiv 2102.09672, diffusers'
-   * squaredcos_cap_v2). Default 'linear'.
-   */
-  betaSchedule?: BetaSchedule;
-  /** First beta of the linear and quadratic schedules, 0 < x < 1. Default 0.0001. */
-  betaStart?: number;
-  /** Last beta of the linear and quadratic schedules, 0 < x < 1. Default 0.02. */
-  betaEnd?: number;
-  /** The training betas themselves, numTrainSteps values in [0, 1]; replaces betaSchedule. Default none. */
-  trainedBetas?: ArrayLike<number> | null;
+export interface EulerBaseOptions extends TrainingScheduleInput {
   /**
    * Rescale the betas to a zero terminal SNR (arXiv 2305.08891, Algorithm 1). Its last
    * alpha-bar, 0, becomes 2^-24 as in diffusers, so that the largest sigma is 4096 instead of
@@ -171,11 +156,7 @@ export const EULER_OPTIONS: OptionSpecs<ResolvedEulerOptions> = {
 const K = SHARED_KEYS;
 /** The keys of diffusers' EulerAncestralDiscreteScheduler constructor (all shared with Euler's). */
 export const EULER_BASE_KEYS: readonly DiffusersKey[] = [
-  K.numTrainSteps,
-  K.betaStart,
-  K.betaEnd,
-  K.betaSchedule,
-  K.trainedBetas,
+  ...TRAINING_KEYS,
   predictionTypeKey(PREDICTION_TYPES),
   K.timestepSpacing,
   K.timestepsOffset,

@@ -7,7 +7,7 @@
 import { checkInteger } from '../../errors';
 import { linspace } from '../../schedule/betas';
 import { linspaceValues } from '../../schedule/numpy';
-import { betaSigmas, exponentialSigmas, interp, karrasSigmas, sigmaToTimestep } from '../../schedule/sigmas';
+import { interp, placedSigmas, sigmaToTimestep } from '../../schedule/sigmas';
 import { inferenceTimesteps, type TimestepSpacing } from '../../schedule/timesteps';
 import type { PredictionType } from '../shared_options';
 import { checkCustomSigmas, checkCustomTimesteps, type CustomSchedule } from './custom_schedule';
@@ -82,20 +82,13 @@ function interpolatedSigmas(options: EulerScheduleOptions, training: TrainingSig
 }
 
 /** numSteps levels of `schedule` between sigmaMin and sigmaMax (the options', or the ends of `base`). */
-function placedSigmas(schedule: Exclude<EulerSigmaSchedule, 'default'>, options: EulerScheduleOptions, base: Float64Array, numSteps: number): Float64Array {
+function eulerPlacedSigmas(schedule: Exclude<EulerSigmaSchedule, 'default'>, options: EulerScheduleOptions, base: Float64Array, numSteps: number): Float64Array {
   const sigmaMin = options.sigmaMin ?? base[base.length - 1];
   const sigmaMax = options.sigmaMax ?? base[0];
   if (!(sigmaMin < sigmaMax)) {
     throw new RangeError(`sigmaSchedule '${schedule}' needs sigmaMin below sigmaMax, got sigmaMin ${sigmaMin} and sigmaMax ${sigmaMax} (set both, or neither)`);
   }
-  switch (schedule) {
-    case 'karras':
-      return karrasSigmas(sigmaMin, sigmaMax, numSteps);
-    case 'exponential':
-      return exponentialSigmas(sigmaMin, sigmaMax, numSteps);
-    case 'beta':
-      return betaSigmas(sigmaMin, sigmaMax, numSteps);
-  }
+  return placedSigmas(schedule, sigmaMin, sigmaMax, numSteps);
 }
 
 /**
@@ -140,7 +133,7 @@ export function eulerSigmaRun(options: EulerScheduleOptions, training: TrainingS
     timesteps = custom.timesteps !== undefined ? checkCustomTimesteps(custom.timesteps, numSteps, options.numTrainSteps) : spacedTimesteps(options, numSteps);
     let levels = interpolatedSigmas(options, training, timesteps);
     if (options.sigmaSchedule !== 'default') {
-      levels = placedSigmas(options.sigmaSchedule, options, levels, numSteps);
+      levels = eulerPlacedSigmas(options.sigmaSchedule, options, levels, numSteps);
       timesteps = Float32Array.from(levels, (sigma) => sigmaToTimestep(sigma, training.logSigmas));
     }
     sigmas = Float32Array.from([...levels, finalSigma(options, training)]);

@@ -1,31 +1,16 @@
 import { checkInteger, checkNumberIn } from '../../errors';
-import { predictionTypeKey, SHARED_KEYS, type DiffusersKey, type SchedulerTable } from '../../config/diffusers_keys';
-import type { BetaSchedule } from '../../schedule/betas';
+import { predictionTypeKey, SHARED_KEYS, type DiffusersKey, type SchedulerTable, TRAINING_KEYS } from '../../config/diffusers_keys';
 import type { TimestepSpacing } from '../../schedule/timesteps';
 import { withDefault, type OptionSpec, type OptionSpecs } from '../options';
 import * as shared from '../shared_options';
-import type { AlphaClipStrategy, PredictionType } from '../shared_options';
+import type { AlphaClipStrategy, PredictionType, TrainingScheduleInput } from '../shared_options';
 
 /**
  * Options of `LcmScheduler`: Bumblebee's `Bumblebee.Diffusion.LcmScheduler` options in
  * camelCase, with the same defaults, plus the options of diffusers' `LCMScheduler` that
  * Bumblebee lacks.
  */
-export interface LcmOptions {
-  /** Diffusion steps the model was trained with. Default 1000. */
-  numTrainSteps?: number;
-  /**
-   * Maps [betaStart, betaEnd] to the training betas: 'linear' (DDPM), 'quadratic' (latent
-   * diffusion, diffusers' scaled_linear) or 'squared_cosine' (arXiv 2102.09672, diffusers'
-   * squaredcos_cap_v2). Default 'quadratic'.
-   */
-  betaSchedule?: BetaSchedule;
-  /** First beta of the linear and quadratic schedules, 0 < x < 1. Default 0.00085. */
-  betaStart?: number;
-  /** Last beta of the linear and quadratic schedules, 0 < x < 1. Default 0.012. */
-  betaEnd?: number;
-  /** The training betas themselves, numTrainSteps values in [0, 1]; replaces betaSchedule. Default none. */
-  trainedBetas?: ArrayLike<number> | null;
+export interface LcmOptions extends TrainingScheduleInput {
   /**
    * Rescale the betas to a zero terminal SNR (arXiv 2305.08891, Algorithm 1); alpha-bar_{T-1}
    * becomes 0, so pair it with 'angular_velocity' (a noise prediction cannot give x0 there).
@@ -109,11 +94,7 @@ const K = SHARED_KEYS;
 
 /** The parameters of diffusers' LCMScheduler.__init__ (scheduling_lcm.py); TCDScheduler's are the same. */
 export const LCM_KEYS: readonly DiffusersKey[] = [
-  K.numTrainSteps,
-  K.betaStart,
-  K.betaEnd,
-  K.betaSchedule,
-  K.trainedBetas,
+  ...TRAINING_KEYS,
   { key: 'original_inference_steps', option: 'numOriginalSteps' },
   K.clipDenoisedSample,
   K.clipSampleRange,

@@ -4,7 +4,7 @@
  * class's schedule.ts puts them together in the order its diffusers class does.
  */
 import { show } from '../../errors';
-import { betaSigmas, exponentialSigmas, karrasSigmas, sigmaToTimestep } from '../../schedule/sigmas';
+import { karrasSigmas, placedSigmas, sigmaToTimestep } from '../../schedule/sigmas';
 import { roundHalfToEven } from '../../schedule/numpy';
 import type { ForwardProcess } from './levels';
 import type { VpTraining } from './training';
@@ -34,16 +34,9 @@ export function vpLevelSigmas(schedule: VpLevelSchedule, training: VpTraining, n
   const last = training.sigmas.length - 1;
   const sigmaMin = bounds.sigmaMin ?? training.sigmas[0];
   const sigmaMax = bounds.sigmaMax ?? training.sigmas[last];
-  switch (schedule) {
-    case 'karras':
-      return karrasSigmas(sigmaMin, sigmaMax, numSteps);
-    case 'exponential':
-      return exponentialSigmas(sigmaMin, sigmaMax, numSteps);
-    case 'beta':
-      return betaSigmas(sigmaMin, sigmaMax, numSteps);
-    case 'lu_lambdas':
-      return karrasSigmas(training.logSigmas[0], training.logSigmas[last], numSteps, 1).map(Math.exp);
-  }
+  // Lu's schedule is Karras' ramp with rho 1, on the log sigmas.
+  if (schedule === 'lu_lambdas') return karrasSigmas(training.logSigmas[0], training.logSigmas[last], numSteps, 1).map(Math.exp);
+  return placedSigmas(schedule, sigmaMin, sigmaMax, numSteps);
 }
 
 /**

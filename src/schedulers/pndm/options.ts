@@ -1,9 +1,8 @@
-import { predictionTypeKey, SHARED_KEYS, type SchedulerTable } from '../../config/diffusers_keys';
-import type { BetaSchedule } from '../../schedule/betas';
+import { predictionTypeKey, SHARED_KEYS, type SchedulerTable, TRAINING_KEYS } from '../../config/diffusers_keys';
 import type { TimestepSpacing } from '../../schedule/timesteps';
 import { withDefault, type OptionSpecs } from '../options';
 import * as shared from '../shared_options';
-import type { AlphaClipStrategy } from '../shared_options';
+import type { AlphaClipStrategy, TrainingScheduleInput } from '../shared_options';
 
 /** What a PNDM model predicts: the noise (epsilon) or the velocity v. */
 export type PndmPredictionType = 'noise' | 'angular_velocity';
@@ -12,21 +11,7 @@ export type PndmPredictionType = 'noise' | 'angular_velocity';
  * Options of `PndmScheduler`: Bumblebee's `Bumblebee.Diffusion.PndmScheduler` options in
  * camelCase, with the same defaults, plus diffusers' trainedBetas and timestepSpacing.
  */
-export interface PndmOptions {
-  /** Diffusion steps the model was trained with. Default 1000. */
-  numTrainSteps?: number;
-  /**
-   * Maps [betaStart, betaEnd] to the training betas: 'linear' (DDPM), 'quadratic' (latent
-   * diffusion, diffusers' scaled_linear) or 'squared_cosine' (arXiv 2102.09672, diffusers'
-   * squaredcos_cap_v2). Default 'linear'.
-   */
-  betaSchedule?: BetaSchedule;
-  /** First beta of the linear and quadratic schedules, 0 < x < 1. Default 0.0001. */
-  betaStart?: number;
-  /** Last beta of the linear and quadratic schedules, 0 < x < 1. Default 0.02. */
-  betaEnd?: number;
-  /** The training betas themselves, numTrainSteps values in [0, 1]; replaces betaSchedule. Default none. */
-  trainedBetas?: ArrayLike<number> | null;
+export interface PndmOptions extends TrainingScheduleInput {
   /**
    * What the denoiser predicts: 'noise' (epsilon) or 'angular_velocity' (v, Imagen Video
    * section 2.4; progressive distillation, arXiv 2202.00512, appendix D). Default 'noise'.
@@ -81,11 +66,7 @@ export const PNDM_TABLE: SchedulerTable<ResolvedPndmOptions> = {
   diffusersClass: 'PNDMScheduler',
   options: PNDM_OPTIONS,
   keys: [
-    K.numTrainSteps,
-    K.betaStart,
-    K.betaEnd,
-    K.betaSchedule,
-    K.trainedBetas,
+    ...TRAINING_KEYS,
     { key: 'skip_prk_steps', option: 'reduceWarmup' },
     K.alphaClipStrategy,
     predictionTypeKey(PREDICTION_TYPES),

@@ -1,9 +1,9 @@
-import { predictionTypeKey, SHARED_KEYS, sigmaScheduleKeys, type CompositeKey, type SchedulerTable } from '../../config/diffusers_keys';
+import { predictionTypeKey, SHARED_KEYS, sigmaScheduleKeys, type CompositeKey, type SchedulerTable, TRAINING_KEYS } from '../../config/diffusers_keys';
 import { checkNumberIn, show } from '../../errors';
-import type { BetaSchedule } from '../../schedule/betas';
 import type { TimestepSpacing } from '../../schedule/timesteps';
 import { withDefault, type OptionSpec, type OptionSpecs } from '../options';
 import * as shared from '../shared_options';
+import type { TrainingScheduleInput } from '../shared_options';
 import * as multistep from '../multistep/options';
 import type { FinalSigmasType, MultistepPredictionType, TimeShiftType, UniPcSigmaSchedule } from '../multistep/options';
 import type { UniPcSolverType } from './coefficients';
@@ -12,17 +12,7 @@ import type { UniPcSolverType } from './coefficients';
  * Options of `UniPcMultistepScheduler`: diffusers' UniPCMultistepScheduler config in camelCase,
  * with diffusers' defaults.
  */
-export interface UniPcOptions {
-  /** Diffusion steps the model was trained with. Default 1000. */
-  numTrainSteps?: number;
-  /** 'linear', 'quadratic' (diffusers' scaled_linear) or 'squared_cosine' (squaredcos_cap_v2). Default 'linear'. */
-  betaSchedule?: BetaSchedule;
-  /** First beta of the linear and quadratic schedules, 0 < x < 1. Default 0.0001. */
-  betaStart?: number;
-  /** Last beta of the linear and quadratic schedules, 0 < x < 1. Default 0.02. */
-  betaEnd?: number;
-  /** The training betas themselves (numTrainSteps values in [0, 1]); replaces betaSchedule. Default none. */
-  trainedBetas?: ArrayLike<number> | null;
+export interface UniPcOptions extends TrainingScheduleInput {
   /** The order p of UniP-p (the corrector UniC then reaches order p + 1), 1 to 3. Default 2. */
   solverOrder?: 1 | 2 | 3;
   /**
@@ -161,11 +151,7 @@ export const UNIPC_TABLE: SchedulerTable<ResolvedUniPcOptions> = {
   diffusersClass: 'UniPCMultistepScheduler',
   options: UNIPC_OPTIONS,
   keys: [
-    K.numTrainSteps,
-    K.betaStart,
-    K.betaEnd,
-    K.betaSchedule,
-    K.trainedBetas,
+    ...TRAINING_KEYS,
     M.solverOrder,
     predictionTypeKey(multistep.MULTISTEP_PREDICTION_TYPES),
     K.thresholding,
