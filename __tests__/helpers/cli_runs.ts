@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
+import { GLYPH_SHAPE, random, sample, type Denoiser, type Scheduler } from 'tfjs-diffusion-schedulers';
 import { runCli } from '../../src/cli/program';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -56,4 +57,26 @@ export function colourCount(png: PNG): number {
 /** The `{ shape, values }` samples file a run wrote. */
 export function readSamples(file: string): { shape: number[]; values: number[] } {
   return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+/**
+ * The samples of batch-of-one `sample()` runs, one per seed, flat: what the command's samples
+ * with those seeds (run seed + index) must be, whatever batches made them.
+ */
+export async function samplesOneByOne(
+  scheduler: Scheduler,
+  denoiser: Denoiser,
+  steps: number,
+  seeds: number[],
+  generator: 'nx' | 'torch',
+  itemShape: readonly number[] = GLYPH_SHAPE,
+): Promise<number[]> {
+  const values: number[] = [];
+  for (const seed of seeds) {
+    const noise = generator === 'nx' ? { seed } : { generator: random.torchGenerator(seed) };
+    const one = await sample(scheduler, denoiser, { numSteps: steps, shape: [1, ...itemShape], ...noise });
+    values.push(...one.dataSync());
+    one.dispose();
+  }
+  return values;
 }
