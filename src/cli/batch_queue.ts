@@ -26,6 +26,8 @@ export interface Lane {
 export interface QueueOptions {
   /** Values per sample. */
   itemSize: number;
+  /** Model calls per batch: a batch that ends has made them all, whatever its lane reported. */
+  callsPerBatch: number;
   /** After every model call of any batch: the calls done so far over all batches. */
   onProgress?: (callsDone: number) => void;
   /** After every batch, in the order they end. */
@@ -45,15 +47,17 @@ export async function runBatches(batches: readonly Batch[], lanes: readonly Lane
     while (failure === null && next < batches.length) {
       const batch = batches[next++];
       let seen = 0;
-      const result = await lane.run(batch, (calls) => {
+      const progress = (calls: number) => {
         callsDone += calls - seen;
         seen = calls;
         options.onProgress?.(callsDone);
-      });
+      };
+      const result = await lane.run(batch, progress);
       if (result.values.length !== batch.samples.length * options.itemSize) {
         throw new Error(`batch ${batch.index} came back with ${result.values.length} values, not ${batch.samples.length * options.itemSize}`);
       }
       values.set(result.values, batch.offset * options.itemSize);
+      if (seen < options.callsPerBatch) progress(options.callsPerBatch);
       if (batch.index === 0) preview = result.preview;
       options.onBatch?.(batch.index);
     }

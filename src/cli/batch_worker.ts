@@ -9,6 +9,9 @@ import { chooseRun, loadTarget, samplingJob } from './sample_setup';
 import { UsageError } from './usage_error';
 import type { BatchMessage, WorkerData, WorkerMessage } from './worker_protocol';
 
+/** The least time between two progress messages of a worker. */
+const PROGRESS_MS = 50;
+
 export async function runBatchWorker(): Promise<void> {
   const port = parentPort!;
   const { flags } = workerData as WorkerData;
@@ -23,7 +26,15 @@ export async function runBatchWorker(): Promise<void> {
     return;
   }
   port.on('message', ({ batch }: BatchMessage) => {
-    sampleBatch(job, batch, (callsDone) => post({ type: 'call', callsDone })).then(({ values, preview }) => post({ type: 'done', values, preview }), fail);
+    // A message per model call would cost more than a fast call (tens of microseconds each on a
+    // busy machine): the progress goes out at most every PROGRESS_MS, the batch's end says the rest.
+    let sent = performance.now();
+    const onCall = (callsDone: number) => {
+      if (performance.now() - sent < PROGRESS_MS) return;
+      sent = performance.now();
+      post({ type: 'call', callsDone });
+    };
+    sampleBatch(job, batch, onCall).then(({ values, preview }) => post({ type: 'done', values, preview }), fail);
   });
   post({ type: 'ready' });
 }

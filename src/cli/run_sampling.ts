@@ -130,6 +130,7 @@ export async function runSampling(job: LocalSamplingJob): Promise<SamplingResult
   const batches = planBatches(runSamples(job.count), job.batch);
   const itemSize = job.itemShape.reduce((product, size) => product * size, 1);
   const started = performance.now();
-  const result = await runBatches(batches, [localLane(job)], { itemSize, onProgress: job.onProgress, onBatch: job.onChunk });
+  const callsPerBatch = modelCallsOf(job.scheduler, job.steps, job.itemShape);
+  const result = await runBatches(batches, [localLane(job)], { itemSize, callsPerBatch, onProgress: job.onProgress, onBatch: job.onChunk });
   return { ...result, seconds: (performance.now() - started) / 1000 };
 }

@@ -95,7 +95,7 @@ export async function sampleCommand(flags: SampleFlags): Promise<void> {
       const started = performance.now();
       try {
         const lanes = workers === 1 ? [localLane(samplingJob(flags, choice, target))] : workerLanes(workers, flags);
-        result = await runBatches(batches, lanes, { itemSize, onProgress: bar.update });
+        result = await runBatches(batches, lanes, { itemSize, callsPerBatch: calls, onProgress: bar.update });
       } finally {
         bar.stop();
       }
