@@ -1,16 +1,17 @@
 // `tfjs-diffusion sample` and `tfjs-diffusion schedulers`: exit codes, one-line errors, the --json
 // report, the samples file and the PNG, spawned as users run them (tsx on the source) or in
-// process; and, in process, flat memory over chunks and the noise of each chunk.
+// process; and, in process, flat memory over batches and the noise of each sample.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { DdimScheduler, GLYPH_SHAPE, glyphsDenoiser, random, sample } from 'tfjs-diffusion-schedulers';
+import { availableParallelism } from 'node:os';
+import { DdimScheduler, EulerAncestralScheduler, GLYPH_SHAPE, glyphsDenoiser } from 'tfjs-diffusion-schedulers';
 import { importOptional, MissingPackageError } from '../src/cli/optional_import';
 import { runSampling } from '../src/cli/run_sampling';
 import { SCHEDULERS } from '../src/schedulers/registry';
 import { useBackend } from './helpers/backends';
-import { colourCount, decodePng, readSamples, runCliInProcess, spawnCli, stderrLines } from './helpers/cli_runs';
+import { colourCount, decodePng, readSamples, runCliInProcess, samplesOneByOne, spawnCli, stderrLines } from './helpers/cli_runs';
 import { tensorflowUnavailable } from './parity/node_backends';
 import { nodeWebGpuUnavailable } from './parity/node_webgpu_driver';
 
@@ -60,7 +61,7 @@ const badArguments: [string[], RegExp][] = [
   [['sample', '--model', '/no/such/model.json'], /^tfjs-diffusion: error: --model \/no\/such\/model\.json cannot be read as JSON: ENOENT/],
   [['sample', 'extra'], /too many arguments for 'sample'/],
   [['draw'], /unknown command 'draw'/],
-  [[], /^tfjs-diffusion: error: a command is needed: tfjs-diffusion sample \[options\] or tfjs-diffusion schedulers/],
+  [[], /^tfjs-diffusion: error: a command is needed: tfjs-diffusion sample \[options\], tfjs-diffusion merge SHARD_FILE\.\.\. or tfjs-diffusion schedulers/],
 ];
 
 function expectUsageError({ code, stdout, stderr }: { code: number; stdout: string; stderr: string }, message: RegExp): void {
@@ -175,12 +176,16 @@ describe('runs', () => {
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
     expect(Object.keys(report).sort()).toEqual(
-      ['backend', 'count', 'dataset', 'eta', 'generator', 'model', 'quality', 'samplesFile', 'samplesPerSecond', 'scheduler', 'seconds', 'seed', 'steps'].sort(),
+      ['backend', 'count', 'dataset', 'eta', 'generator', 'model', 'quality', 'resumed', 'samplesFile', 'samplesPerSecond', 'scheduler', 'seconds', 'seed', 'shard', 'steps', 'workers'].sort(),
     );
-    expect(report).toMatchObject({ dataset: 'glyphs', model: null, scheduler: 'ddim', steps: 20, eta: 0.5, seed: 7, generator: 'nx', count: 20, backend: 'cpu', samplesFile: join(outDir, 'glyphs.samples.json') });
+    expect(report).toMatchObject({ dataset: 'glyphs', model: null, scheduler: 'ddim', steps: 20, eta: 0.5, seed: 7, generator: 'nx', count: 20, backend: 'cpu', shard: null, resumed: false, samplesFile: join(outDir, 'glyphs.samples.json') });
+    // Three batches of at most 8: a worker thread per core, at most one per batch.
+    expect(report.workers).toBe(Math.min(3, availableParallelism()));
     // Rounded to what they measure: milliseconds, and three significant digits of a rate.
     expect(report.seconds).toBe(Math.round(report.seconds * 1000) / 1000);
-    expect(report.samplesPerSecond).toBe(Number((20 / report.seconds).toPrecision(3)));
+    // (The rate comes from the time before its rounding: within 1% of 20 / seconds.)
+    expect(report.samplesPerSecond).toBe(Number(report.samplesPerSecond.toPrecision(3)));
+    expect(Math.abs(report.samplesPerSecond / (20 / report.seconds) - 1)).toBeLessThan(0.01);
     expect(report.quality.shareNearGlyph).toBe(1);
     expect(report.quality.sharePerGlyph).toHaveLength(10);
     for (const share of report.quality.sharePerGlyph) expect(Number.isInteger(Math.round(share * 20 * 1000) / 1000)).toBe(true);
@@ -250,42 +255,40 @@ describe('runs', () => {
     }
     expect(tf.memory().numTensors).toBe(before);
     const scheduler = DdimScheduler.fromDiffusersConfig(config, { eta: 0.5 });
-    const expected = await sample(scheduler, glyphsDenoiser(scheduler), { numSteps: 8, shape: [3, ...GLYPH_SHAPE], seed: 4 });
+    const expected = await samplesOneByOne(scheduler, glyphsDenoiser(scheduler), 8, [4, 5, 6], 'nx');
     for (const report of runs) {
       expect(report).toMatchObject({ scheduler: 'ddim', eta: 0.5, steps: 8 });
-      expect(readSamples(report.samplesFile).values).toEqual(Array.from(expected.dataSync()));
+      expect(readSamples(report.samplesFile).values).toEqual(expected);
     }
-    expected.dispose();
   });
 });
 
-describe('chunks (in process)', () => {
-  test('--count above --batch: memory flat across chunks; chunk c is the run with seed + c', async () => {
-    const scheduler = new DdimScheduler();
+describe('batches (in process)', () => {
+  test('--count above --batch: memory flat across batches; sample i is the batch-of-one run with seed + i', async () => {
+    const scheduler = new DdimScheduler({ eta: 1 });
     const denoiser = glyphsDenoiser(scheduler);
     const before = tf.memory().numTensors;
-    const afterChunks: number[] = [];
+    const afterBatches: number[] = [];
     const result = await runSampling({
       scheduler, denoiser, itemShape: GLYPH_SHAPE, steps: 8, seed: 5, count: 35, batch: 10, previewFrames: 3,
-      onChunk: () => afterChunks.push(tf.memory().numTensors),
+      onChunk: () => afterBatches.push(tf.memory().numTensors),
     });
-    expect(afterChunks).toEqual([before, before, before, before]);
+    expect(afterBatches).toEqual([before, before, before, before]);
     expect(result.values).toHaveLength(35 * 256);
     expect(result.preview.map((frame) => frame.index)).toEqual([0, 4, 7]);
 
-    const third = await sample(scheduler, denoiser, { numSteps: 8, shape: [10, ...GLYPH_SHAPE], seed: 7 });
-    expect(Array.from(result.values.subarray(20 * 256, 30 * 256))).toEqual(Array.from(third.dataSync()));
-    third.dispose();
+    // Samples 19 to 21 straddle the second and third batches.
+    const expected = await samplesOneByOne(scheduler, denoiser, 8, [5 + 19, 5 + 20, 5 + 21], 'nx');
+    expect(Array.from(result.values.subarray(19 * 256, 22 * 256))).toEqual(expected);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
-  test("--generator torch: chunk c is diffusers' run with torch.manual_seed(seed + c)", async () => {
-    const scheduler = new DdimScheduler({ eta: 1 });
+  test("--generator torch: sample i is diffusers' run with torch.manual_seed(seed + i); other numbers than nx's", async () => {
+    const scheduler = new EulerAncestralScheduler();
     const denoiser = glyphsDenoiser(scheduler);
-    const result = await runSampling({ scheduler, denoiser, itemShape: GLYPH_SHAPE, steps: 6, seed: 9, generator: 'torch', count: 6, batch: 3, previewFrames: 0 });
-    const second = await sample(scheduler, denoiser, { numSteps: 6, shape: [3, ...GLYPH_SHAPE], generator: random.torchGenerator(10) });
-    expect(Array.from(result.values.subarray(3 * 256))).toEqual(Array.from(second.dataSync()));
-    const nx = await runSampling({ scheduler, denoiser, itemShape: GLYPH_SHAPE, steps: 6, seed: 9, count: 3, batch: 3, previewFrames: 0 });
-    expect(Array.from(nx.values)).not.toEqual(Array.from(result.values.subarray(0, 3 * 256)));
-    second.dispose();
+    const result = await runSampling({ scheduler, denoiser, itemShape: GLYPH_SHAPE, steps: 6, seed: 9, generator: 'torch', count: 5, batch: 3, previewFrames: 0 });
+    expect(Array.from(result.values.subarray(2 * 256))).toEqual(await samplesOneByOne(scheduler, denoiser, 6, [11, 12, 13], 'torch'));
+    const nx = await runSampling({ scheduler, denoiser, itemShape: GLYPH_SHAPE, steps: 6, seed: 9, count: 5, batch: 5, previewFrames: 0 });
+    expect(Array.from(nx.values)).not.toEqual(Array.from(result.values));
   });
 });

@@ -2,7 +2,7 @@
  * `npm run bench`: the fused DDIM step against the plain op chain, the pure-JS limit and the
  * memory limit, per backend (cpu, wasm, tfjs-node and WebGPU through Dawn in Node; webgl, webgpu
  * in headless Chromium) and per size; and whole `tfjs-ddim sample` runs per Node backend, in
- * samples per second. Prints tables; `--json` prints the figures as JSON on stdout instead (the
+ * samples per second, and against --workers (batch_bench.ts). Prints tables; `--json` prints the figures as JSON on stdout instead (the
  * tables then go to stderr); `--quick` spends a fraction of the time (rougher figures).
  */
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { loadNodeWebGpuBackend } from '../src/cli/node_webgpu';
+import { batchGoals, benchBatchRuns, formatBatchRuns } from './batch_bench';
 import { benchBrowser } from './browser';
 import { CPU_BUDGET, GPU_BUDGET, quick, SAMPLE_RUNS, SHAPES } from './config';
 import { hostVariants } from './host_bench';
@@ -114,6 +115,9 @@ async function main(): Promise<void> {
     else backends.push(result.figures);
   }
 
+  // Last: the command switches this process's backend.
+  const batchRuns = await benchBatchRuns(sampleRuns, isQuick, progress);
+
   const rows = rowsOf(host, backends);
   const memory = backends.map((figures) => figures.memory);
   const report: BenchReport = {
@@ -131,13 +135,14 @@ async function main(): Promise<void> {
     memory,
     sampleRuns: nodeFigures.flatMap((figures) => figures.runs),
     skipped,
-    goals: goalsOf(rows, memory, host, SHAPES.map((shape) => shape.join('x'))),
+    goals: [...goalsOf(rows, memory, host, SHAPES.map((shape) => shape.join('x'))), ...batchGoals(batchRuns)],
   };
+  const text = `${formatReport(report)}\n\n${formatBatchRuns(batchRuns)}`;
   if (args.includes('--json')) {
-    process.stderr.write(`${formatReport(report)}\n`);
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    process.stderr.write(`${text}\n`);
+    process.stdout.write(`${JSON.stringify({ ...report, batchRuns }, null, 2)}\n`);
   } else {
-    process.stdout.write(`${formatReport(report)}\n`);
+    process.stdout.write(`${text}\n`);
   }
 }
 

@@ -30,7 +30,33 @@ export interface SampleFlags {
   backend: BackendName;
   out?: string;
   json: boolean;
+  /** Worker threads (default: the cores, at most one per batch; 1 on tensorflow and webgpu). */
+  workers?: number;
+  /** Run only the samples i with i mod count = index, into the shard's own samples file. */
+  shard?: ShardSpec;
 }
+
+/** `--shard I/N`: shard I of N. */
+export interface ShardSpec {
+  readonly index: number;
+  readonly count: number;
+}
+
+/** The most shards: one per sample of the largest --count. */
+const MAX_SHARDS = 1_000_000;
+
+/** A reader of `--shard I/N` for commander: integers with 0 <= I < N. */
+export function shardSpec(value: string): ShardSpec {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(value);
+  if (!match) throw new InvalidArgumentError('It must be I/N, the shard index I and the number of shards N, integers with 0 <= I < N (e.g. 0/4).');
+  const [index, count] = [Number(match[1]), Number(match[2])];
+  if (count < 1 || count > MAX_SHARDS) throw new InvalidArgumentError(`The number of shards N must be an integer in [1, ${MAX_SHARDS}].`);
+  if (index >= count) throw new InvalidArgumentError(`The shard index I must be below N: 0 to ${count - 1} for ${count} shards.`);
+  return { index, count };
+}
+
+/** `I/N`, as the flag takes it. */
+export const shardName = (shard: ShardSpec) => `${shard.index}/${shard.count}`;
 
 /** A reader of integers in [min, max] for commander; `maxText` writes max in the message. */
 export function integerIn(min: number, max: number, maxText = String(max)): (value: string) => number {

@@ -7,7 +7,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { version } from '../../package.json';
 import { SCHEDULERS } from '../schedulers/registry';
-import { BACKENDS, DATASETS, GENERATORS, integerIn, nonNegativeNumber, pngPath, shapeList, type SampleFlags } from './cli_options';
+import { BACKENDS, DATASETS, GENERATORS, integerIn, nonNegativeNumber, pngPath, shapeList, shardSpec, type SampleFlags } from './cli_options';
+import { mergeCommand, type MergeFlags } from './merge_command';
 import { sampleCommand } from './sample_command';
 import { DEFAULT_SCHEDULER } from './scheduler_choice';
 import { schedulersCommand } from './schedulers_command';
@@ -20,7 +21,7 @@ function oneLine(message: string): string {
   return message.trim().replace(/\s*\n\s*/g, ' ');
 }
 
-type Chosen = { command: 'sample'; flags: SampleFlags } | { command: 'schedulers' };
+type Chosen = { command: 'sample'; flags: SampleFlags } | { command: 'merge'; files: string[]; flags: MergeFlags } | { command: 'schedulers' };
 
 function buildProgram(choose: (chosen: Chosen) => void): Command {
   const program = new Command(NAME)
@@ -38,14 +39,23 @@ function buildProgram(choose: (chosen: Chosen) => void): Command {
     .option('--shape <H,W,C>', "one sample's shape for --model (default: the model's sample input)", shapeList)
     .option('--steps <N>', "steps, an integer in [1, 1000] (default: the scheduler's, e.g. 50 for ddim)", integerIn(1, 1000))
     .option('--eta <E>', "DDIM's weight of sigma_t (eq. 16): 0 is deterministic, 1 is DDPM-like (default: the scheduler's)", nonNegativeNumber)
-    .option('--seed <S>', 'seed of the noise; batch c uses S + c', integerIn(0, Number.MAX_SAFE_INTEGER, '2^53 - 1'), 0)
+    .option('--seed <S>', 'seed of the noise: sample i draws its own from S + i, whatever the batch, worker or shard', integerIn(0, Number.MAX_SAFE_INTEGER, '2^53 - 1'), 0)
     .addOption(new Option('--generator <name>', "the noise's stream: nx (Nx/JAX threefry, Bumblebee's) or torch (torch's CPU generator, diffusers' numbers)").choices(GENERATORS).default('nx'))
     .option('--count <K>', 'samples in all (default: glyphs 64, ring 4000, a model 16)', integerIn(1, 1_000_000))
-    .option('--batch <B>', 'samples per run, for flat memory (default: glyphs 64, ring 4000, a model 16)', integerIn(1, 1_000_000))
+    .option('--batch <B>', 'samples per sample() run, for flat memory (default: glyphs 64, ring 4000, a model 16; fewer to keep --workers N busy)', integerIn(1, 1_000_000))
+    .option('--workers <N>', 'worker threads, each with its own tfjs and backend, taking batches from one queue (default: the cores, at most one per batch; 1 on tensorflow and webgpu)', integerIn(1, 1024))
+    .option('--shard <I/N>', "sample only the samples i with i mod N = I, into FILE.shard-I-of-N.samples.json (no PNG; `merge` joins the N shards); a shard whose complete output is there is not sampled again", shardSpec)
     .addOption(new Option('--backend <name>', 'tfjs backend (wasm needs @tensorflow/tfjs-backend-wasm, tensorflow @tensorflow/tfjs-node; webgpu, experimental in Node, needs webgpu and @tensorflow/tfjs-backend-webgpu)').choices(BACKENDS).default('cpu'))
     .option('--out <FILE.png>', 'the picture; the samples go beside it as FILE.samples.json (default: out/<dataset or model>.png)', pngPath)
     .option('--json', 'print one JSON object with the figures instead of text, and no progress bar', false)
     .action((flags: SampleFlags) => choose({ command: 'sample', flags }));
+  program
+    .command('merge')
+    .description('join the outputs of sample --shard I/N (all N shards of one run) into the files one run writes: the samples in order and the PNG')
+    .argument('<shard-files...>', "the shards' samples files, e.g. out/glyphs.shard-*-of-4.samples.json")
+    .option('--out <FILE.png>', "the picture; the samples go beside it as FILE.samples.json (default: the run's, e.g. out/glyphs.png)", pngPath)
+    .option('--json', 'print one JSON object with the figures instead of text', false)
+    .action((files: string[], flags: MergeFlags) => choose({ command: 'merge', files, flags }));
   program
     .command('schedulers')
     .description('list the schedulers, one line each: name, diffusers class, the steps it suits')
@@ -56,7 +66,7 @@ function buildProgram(choose: (chosen: Chosen) => void): Command {
 /** Runs the command line on `args` (without node and the script) and returns the exit code. */
 export async function runCli(args: readonly string[]): Promise<number> {
   if (args.length === 0) {
-    process.stderr.write(`${NAME}: error: a command is needed: ${NAME} sample [options] or ${NAME} schedulers (${NAME} --help says more)\n`);
+    process.stderr.write(`${NAME}: error: a command is needed: ${NAME} sample [options], ${NAME} merge SHARD_FILE... or ${NAME} schedulers (${NAME} --help says more)\n`);
     return 2;
   }
   let chosen: Chosen | undefined;
@@ -69,6 +79,7 @@ export async function runCli(args: readonly string[]): Promise<number> {
   if (!chosen) return 0;
   try {
     if (chosen.command === 'schedulers') schedulersCommand();
+    else if (chosen.command === 'merge') mergeCommand(chosen.files, chosen.flags);
     else await sampleCommand(chosen.flags);
     return 0;
   } catch (error) {

@@ -1,16 +1,19 @@
 /**
- * Samples `count` items in chunks of `batch`, each chunk one `sample()` run, so that memory
- * stays flat however many are asked for. Chunk c draws its noise from seed `seed + c` (the Nx
- * stream, or a torch generator seeded with it): the first chunk is the run `sample(scheduler,
- * denoiser, { seed, ... })` (or `{ generator: random.torchGenerator(seed) }`) would make.
- * Every step's sample is checked for NaN and infinities on the device (read back once per
- * chunk), so that a run that diverges fails naming the step instead of writing them.
+ * Samples a run's batches, each one `sample()` run, so that memory stays flat however many
+ * samples are asked for. Every sample draws its noise from its own seed (sample_noise.ts), so a
+ * sample is the same in any batch. Every step's sample is checked for NaN and infinities on
+ * the device (read back once per batch), so that a run that diverges fails naming the step
+ * instead of writing them.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { random, sample, type Denoiser, type SampleOptions, type Scheduler } from '../index';
+import { sample, type Denoiser, type Scheduler } from '../index';
+import { describeSamples, planBatches, runSamples, type Batch } from './batch_plan';
+import { runBatches, type BatchResult, type Lane } from './batch_queue';
 import type { GeneratorName } from './cli_options';
 import type { PreviewFrame } from './image_grid';
+import { batchNoise } from './sample_noise';
 
+/** What every batch of a run shares. */
 export interface SamplingJob {
   scheduler: Scheduler;
   denoiser: Denoiser;
@@ -19,20 +22,24 @@ export interface SamplingJob {
   seed: number;
   /** The noise: 'nx' (Nx/JAX threefry, Bumblebee's; the default) or 'torch' (torch's CPU generator, diffusers'). */
   generator?: GeneratorName;
+  /** Keep the first sample of batch 0 at this many evenly spaced model calls (0: none). */
+  previewFrames: number;
+}
+
+/** A run of samples 0 to count - 1 in one thread: the figures of `bench` and the tests. */
+export interface LocalSamplingJob extends SamplingJob {
   count: number;
   batch: number;
-  /** Keep the first sample at this many evenly spaced model calls of the first chunk (0: none). */
-  previewFrames: number;
-  /** After every model call of every chunk: calls done so far, over all chunks. */
+  /** After every model call of every batch: calls done so far, over all batches. */
   onProgress?: (callsDone: number) => void;
-  /** After every chunk, once its tensors are gone. */
-  onChunk?: (chunk: number) => void;
+  /** After every batch, once its tensors are gone. */
+  onChunk?: (batch: number) => void;
 }
 
 export interface SamplingResult {
   /** All samples, flat, row-major. */
   values: Float32Array;
-  /** Wall time of the sampling (chunks and read-backs), in seconds. */
+  /** Wall time of the sampling (batches and read-backs), in seconds. */
   seconds: number;
   preview: PreviewFrame[];
 }
@@ -49,12 +56,6 @@ export function modelCallsOf(scheduler: Scheduler, steps: number, itemShape: rea
   state.dispose();
   timesteps.dispose();
   return calls;
-}
-
-/** The noise of chunk c: seed + c, on the chosen stream. */
-function chunkNoise(generator: GeneratorName, seed: number, chunk: number): Pick<SampleOptions, 'seed' | 'generator'> {
-  const chunkSeed = BigInt(seed) + BigInt(chunk);
-  return generator === 'torch' ? { generator: random.torchGenerator(chunkSeed) } : { seed: chunkSeed };
 }
 
 /** `frames` call indices spread evenly over `calls`, the last one included. */
@@ -83,44 +84,53 @@ async function firstNonFinite(flags: tf.Scalar[]): Promise<number> {
   }
 }
 
-export async function runSampling(job: SamplingJob): Promise<SamplingResult> {
-  const itemSize = job.itemShape.reduce((product, size) => product * size, 1);
-  const values = new Float32Array(job.count * itemSize);
+/** One batch as one `sample()` run: its samples, flat, and (batch 0) the preview of its first sample. */
+export async function sampleBatch(job: SamplingJob, batch: Batch, onCall?: (callsDone: number) => void): Promise<BatchResult> {
+  const wanted = batch.index === 0 && job.previewFrames > 0 ? previewIndices(modelCallsOf(job.scheduler, job.steps, job.itemShape), job.previewFrames) : new Set<number>();
   const preview: PreviewFrame[] = [];
-  const calls = modelCallsOf(job.scheduler, job.steps, job.itemShape);
-  const wanted = previewIndices(calls, job.previewFrames);
-  const chunks = Math.ceil(job.count / job.batch);
-  const started = performance.now();
-  for (let chunk = 0; chunk < chunks; chunk++) {
-    const size = Math.min(job.batch, job.count - chunk * job.batch);
-    const finite: tf.Scalar[] = [];
-    const timesteps: number[] = [];
+  const finite: tf.Scalar[] = [];
+  const timesteps: number[] = [];
+  try {
+    const result = await sample(job.scheduler, job.denoiser, {
+      numSteps: job.steps,
+      shape: [batch.samples.length, ...job.itemShape],
+      generator: batchNoise(job.generator ?? 'nx', job.seed, batch.samples),
+      onStep: async ({ index, timestep, sample: current, denoised }) => {
+        finite.push(tf.tidy(() => tf.all(tf.isFinite(current))));
+        timesteps.push(timestep);
+        if (wanted.has(index)) preview.push({ index, sample: await firstItem(current), denoised: await firstItem(denoised) });
+        onCall?.(index + 1);
+      },
+    });
+    let values: Float32Array;
     try {
-      const result = await sample(job.scheduler, job.denoiser, {
-        numSteps: job.steps,
-        shape: [size, ...job.itemShape],
-        ...chunkNoise(job.generator ?? 'nx', job.seed, chunk),
-        onStep: async ({ index, timestep, sample: current, denoised }) => {
-          finite.push(tf.tidy(() => tf.all(tf.isFinite(current))));
-          timesteps.push(timestep);
-          if (chunk === 0 && wanted.has(index)) preview.push({ index, sample: await firstItem(current), denoised: await firstItem(denoised) });
-          job.onProgress?.(chunk * calls + index + 1);
-        },
-      });
-      try {
-        values.set(await result.data(), chunk * job.batch * itemSize);
-      } finally {
-        result.dispose();
-      }
-      const bad = await firstNonFinite(finite);
-      if (bad >= 0) {
-        const items = `samples ${chunk * job.batch} to ${chunk * job.batch + size - 1}`;
-        throw new NonFiniteError(`the sampling diverged: step ${bad} of ${calls} (timestep ${timesteps[bad]}) made NaN or infinite values in ${items}; nothing was written`);
-      }
+      values = (await result.data()) as Float32Array;
     } finally {
-      tf.dispose(finite);
+      result.dispose();
     }
-    job.onChunk?.(chunk);
+    const bad = await firstNonFinite(finite);
+    if (bad >= 0) {
+      throw new NonFiniteError(
+        `the sampling diverged: step ${bad} of ${timesteps.length} (timestep ${timesteps[bad]}) made NaN or infinite values in ${describeSamples(batch.samples)}; nothing was written`,
+      );
+    }
+    return { values, preview };
+  } finally {
+    tf.dispose(finite);
   }
-  return { values, seconds: (performance.now() - started) / 1000, preview };
+}
+
+/** A lane that samples in this thread. */
+export function localLane(job: SamplingJob): Lane {
+  return { run: (batch, onCall) => sampleBatch(job, batch, onCall), close: async () => undefined };
+}
+
+/** Samples 0 to count - 1 in batches of `batch`, in this thread. */
+export async function runSampling(job: LocalSamplingJob): Promise<SamplingResult> {
+  const batches = planBatches(runSamples(job.count), job.batch);
+  const itemSize = job.itemShape.reduce((product, size) => product * size, 1);
+  const started = performance.now();
+  const callsPerBatch = modelCallsOf(job.scheduler, job.steps, job.itemShape);
+  const result = await runBatches(batches, [localLane(job)], { itemSize, callsPerBatch, onProgress: job.onProgress, onBatch: job.onChunk });
+  return { ...result, seconds: (performance.now() - started) / 1000 };
 }

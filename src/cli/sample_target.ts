@@ -41,6 +41,15 @@ function datasetTarget(name: DatasetName, dataset: CliDataset): SampleTarget {
   return { dataset: name, model: null, name, ...dataset, dispose: () => undefined };
 }
 
+/** What a model alone samples by default. */
+const MODEL_DEFAULTS = { defaultCount: 16, defaultBatch: 16, previewFrames: 10 };
+
+/** How samples are judged and drawn: by their data set, or (a model alone) as a grid of images without figures. */
+export function samplesView(datasetName: DatasetName | null, itemShape: readonly number[]): Pick<SampleTarget, 'assess' | 'picture'> {
+  if (datasetName !== null) return { assess: CLI_DATASETS[datasetName].assess, picture: CLI_DATASETS[datasetName].picture };
+  return { assess: () => null, picture: (values, count, preview) => imageGridPicture(values, count, itemShape, preview) };
+}
+
 /** A model's name (and its output files' by default): its folder's name for a model.json, else the file's. */
 export function modelName(path: string): string {
   const file = basename(path);
@@ -60,7 +69,7 @@ export async function sampleTarget(flags: { model?: string; shape?: number[] }, 
       const source = flags.shape ? `--shape ${flags.shape.join(',')}` : `--model ${flags.model}: its samples of shape [${itemShape.join(', ')}]`;
       throw new UsageError(`${source} cannot be drawn: a model's samples are drawn as images, H,W,C with C 1, 3 or 4; give --dataset for a data set's samples (ring: 2-D points)`);
     }
-    const base = dataset ?? { defaultCount: 16, defaultBatch: 16, previewFrames: 10, assess: () => null, picture: (values: Float32Array, count: number, preview: readonly PreviewFrame[]) => imageGridPicture(values, count, itemShape, preview) };
+    const base = dataset ?? MODEL_DEFAULTS;
     return {
       dataset: datasetName,
       model: flags.model,
@@ -70,8 +79,7 @@ export async function sampleTarget(flags: { model?: string; shape?: number[] }, 
       defaultBatch: base.defaultBatch,
       previewFrames: base.previewFrames,
       denoiser: () => model.denoiser,
-      assess: base.assess,
-      picture: base.picture,
+      ...samplesView(datasetName, itemShape),
       dispose: () => model.dispose(),
     };
   } catch (error) {
