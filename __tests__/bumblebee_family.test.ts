@@ -82,9 +82,9 @@ const BAD_OPTIONS: Record<string, Array<[unknown, ErrorType, RegExp]>> = {
     [[0.9], TypeError, /dynamicThresholdingRatio must be a number with 0 < x < 1, got \[0.9\]/],
   ],
   sampleMaxValue: [
-    [0.5, RangeError, /sampleMaxValue must be a number >= 1, got 0.5/],
-    [Infinity, RangeError, /sampleMaxValue must be a number >= 1, got Infinity/],
-    [true, TypeError, /sampleMaxValue must be a number >= 1, got true/],
+    [0, RangeError, /sampleMaxValue must be a number > 0, got 0/],
+    [Infinity, RangeError, /sampleMaxValue must be a number > 0, got Infinity/],
+    [true, TypeError, /sampleMaxValue must be a number > 0, got true/],
   ],
   numOriginalSteps: [
     [0, RangeError, /numOriginalSteps must be an integer in \[1, 1000\], got 0/],

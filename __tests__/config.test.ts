@@ -220,7 +220,7 @@ describe('bad configs name the key and the value', () => {
     [{ beta_start: -0.1 }, RangeError, 'beta_start must be a number with 0 < x < 1, got -0.1'],
     [{ clip_sample: 1 }, TypeError, 'clip_sample must be true or false, got 1'],
     [{ clip_sample_range: 0 }, RangeError, 'clip_sample_range must be a number > 0, got 0'],
-    [{ sample_max_value: 0.5 }, RangeError, 'sample_max_value must be a number >= 1, got 0.5'],
+    [{ sample_max_value: -0.5 }, RangeError, 'sample_max_value must be a number > 0, got -0.5'],
     [{ dynamic_thresholding_ratio: 1 }, RangeError, 'dynamic_thresholding_ratio must be a number with 0 < x < 1, got 1'],
     [{ rescale_betas_zero_snr: null }, TypeError, 'rescale_betas_zero_snr must be true or false, got null'],
     [{ trained_betas: [0.1, 0.3] }, RangeError, 'trained_betas must hold num_train_timesteps = 1000 values, got 2; set num_train_timesteps to the length of trained_betas'],

@@ -33,7 +33,7 @@ describe('constructor options', () => {
     [{ thresholding: 1 }, TypeError, /thresholding must be true or false, got 1/],
     [{ dynamicThresholdingRatio: 1 }, RangeError, /dynamicThresholdingRatio must be a number with 0 < x < 1, got 1/],
     [{ dynamicThresholdingRatio: 0 }, RangeError, /dynamicThresholdingRatio must be a number with 0 < x < 1, got 0/],
-    [{ sampleMaxValue: 0.5 }, RangeError, /sampleMaxValue must be a number >= 1, got 0.5/],
+    [{ sampleMaxValue: 0 }, RangeError, /sampleMaxValue must be a number > 0, got 0/],
     [{ rescaleBetasZeroSnr: 'yes' }, TypeError, /rescaleBetasZeroSnr must be true or false, got "yes"/],
     [{ numTrainSteps: 1, rescaleBetasZeroSnr: true }, RangeError, /rescaleBetasZeroSnr needs alpha-bar to fall from the first training step to the last, got .* at both ends \(numTrainSteps 1\)/],
     [{ numTrainSteps: 3, trainedBetas: [0.1, 0, 0], rescaleBetasZeroSnr: true }, RangeError, /rescaleBetasZeroSnr needs alpha-bar to fall .*\(every beta after the first is 0\)/],

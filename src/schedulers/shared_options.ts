@@ -78,7 +78,12 @@ export const CLIP_DENOISED_SAMPLE = booleanOption(true);
 export const CLIP_SAMPLE_RANGE: OptionSpec<number> = { default: 1, check: (name, value) => checkNumberIn(name, value, { min: 0, openMin: true }) };
 export const THRESHOLDING = booleanOption(false);
 export const DYNAMIC_THRESHOLDING_RATIO: OptionSpec<number> = { default: 0.995, check: (name, value) => checkNumberIn(name, value, OPEN_UNIT) };
-export const SAMPLE_MAX_VALUE: OptionSpec<number> = { default: 1, check: (name, value) => checkNumberIn(name, value, { min: 1 }) };
+/**
+ * The largest threshold s of dynamic thresholding, > 0. diffusers clamps s to [1,
+ * sample_max_value] with torch.clamp, which applies the upper bound last: below 1, s is
+ * sample_max_value itself (its tests use 0.5), and x0 becomes clamp(x0, -s, s) / s, as here.
+ */
+export const SAMPLE_MAX_VALUE: OptionSpec<number> = { default: 1, check: (name, value) => checkNumberIn(name, value, { min: 0, openMin: true }) };
 
 /** A boolean option of a class's own, with its default. */
 export { booleanOption, oneOf };

@@ -83,14 +83,6 @@ const SAMPLE_DIFFERS: Readonly<Record<string, string>> = {
     "diffusers keeps num_inference_steps at the length of the uncut list, so the last step draws noise and re-noises denoised to its own timestep; we add no noise after the last step (diffusers' own TODO in set_timesteps)",
 };
 
-/**
- * Fixture cases that our options refuse, and why: LCM's `thresholding` case sets
- * sample_max_value 0.5, below the sampleMaxValue >= 1 of our options (../shared/API.md); diffusers'
- * clamp(s, min=1, max=0.5) makes it a fixed clip to ±0.5, then x2. `thresholding_sample_prediction`
- * (sample_max_value 1.5) runs dynamic thresholding instead.
- */
-const REFUSED = new Set(['lcm thresholding']);
-
 /** A fixture case as our scheduler: the config diffusers was built from, its set_timesteps and step arguments in our names. */
 function fixtureCase(family: string, recorded: DiffusersCase): FixtureLoopCase {
   const { original_inference_steps: numOriginalSteps, timesteps: custom, strength } = recorded.set_timesteps_kwargs as { original_inference_steps?: number; timesteps?: number[]; strength?: number };
@@ -149,6 +141,6 @@ export const BUMBLEBEE_FAMILY_CASES: readonly ReferenceCase[] = [
   ...bumblebeeCases('LcmScheduler', 'lcm', family.lcm.bumblebee.tests as BumblebeeTest[]),
   ...diffusersTimesteps(),
   ...(['pndm', 'lcm', 'tcd'] as const).flatMap((name) =>
-    DIFFUSERS_FIXTURES[name].cases.filter((recorded) => !REFUSED.has(`${name} ${recorded.name}`)).map((recorded) => fixtureCase(name, recorded)),
+    DIFFUSERS_FIXTURES[name].cases.map((recorded) => fixtureCase(name, recorded)),
   ),
 ];

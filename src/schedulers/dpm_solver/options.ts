@@ -103,7 +103,7 @@ export const DPM_SOLVER_OPTIONS: OptionSpecs<ResolvedDpmSolverOptions> = {
   predictionType: shared.predictionTypeOption(multistep.MULTISTEP_PREDICTION_TYPES),
   thresholding: shared.THRESHOLDING,
   dynamicThresholdingRatio: shared.DYNAMIC_THRESHOLDING_RATIO,
-  sampleMaxValue: multistep.SAMPLE_MAX_VALUE,
+  sampleMaxValue: shared.SAMPLE_MAX_VALUE,
   algorithmType: shared.oneOf<AlgorithmType>(['dpmsolver++', 'sde-dpmsolver++', 'dpmsolver', 'sde-dpmsolver'], 'dpmsolver++'),
   solverType: shared.oneOf<SolverType>(['midpoint', 'heun'], 'midpoint'),
   lowerOrderFinal: multistep.LOWER_ORDER_FINAL,

@@ -42,13 +42,6 @@ export function timeShiftTypeOption(types: readonly TimeShiftType[]): OptionSpec
   return oneOf(types, 'exponential');
 }
 
-/**
- * The largest threshold s of dynamic thresholding, > 0. diffusers clamps s to [1,
- * sample_max_value] with torch.clamp, which applies the upper bound last: below 1, s is
- * sample_max_value itself (its tests use 0.5), and x0 becomes clamp(x0, -s, s) / s.
- */
-export const SAMPLE_MAX_VALUE: OptionSpec<number> = { default: 1, check: (name, value) => checkNumberIn(name, value, { min: 0, openMin: true }) };
-
 /** The diffusers keys of the options above. */
 export const MULTISTEP_KEYS = {
   solverOrder: { key: 'solver_order', option: 'solverOrder' },

@@ -105,7 +105,7 @@ export const UNIPC_OPTIONS: OptionSpecs<ResolvedUniPcOptions> = {
   predictionType: shared.predictionTypeOption(multistep.MULTISTEP_PREDICTION_TYPES),
   thresholding: shared.THRESHOLDING,
   dynamicThresholdingRatio: shared.DYNAMIC_THRESHOLDING_RATIO,
-  sampleMaxValue: multistep.SAMPLE_MAX_VALUE,
+  sampleMaxValue: shared.SAMPLE_MAX_VALUE,
   predictX0: shared.booleanOption(true),
   solverType: shared.oneOf<UniPcSolverType>(['bh1', 'bh2'], 'bh2'),
   lowerOrderFinal: multistep.LOWER_ORDER_FINAL,
