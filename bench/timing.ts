@@ -38,8 +38,11 @@ export function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** Median microseconds per repetition of each variant. */
-export async function timeInterleaved<K extends string>(variants: Record<K, Timed>, budget: TimingBudget): Promise<Record<K, number>> {
+/**
+ * Microseconds per repetition of each variant, one figure per round: the rounds line up, so that
+ * a difference of two variants can be taken within each round.
+ */
+export async function timeRounds<K extends string>(variants: Record<K, Timed>, budget: TimingBudget): Promise<Record<K, number[]>> {
   const names = Object.keys(variants) as K[];
   const lengths = {} as Record<K, number>;
   for (const name of names) {
@@ -55,5 +58,11 @@ export async function timeInterleaved<K extends string>(variants: Record<K, Time
       samples[name].push(((now() - batchStart) * 1000) / lengths[name]);
     }
   }
-  return Object.fromEntries(names.map((name) => [name, median(samples[name])])) as Record<K, number>;
+  return samples;
+}
+
+/** Median microseconds per repetition of each variant. */
+export async function timeInterleaved<K extends string>(variants: Record<K, Timed>, budget: TimingBudget): Promise<Record<K, number>> {
+  const samples = await timeRounds(variants, budget);
+  return Object.fromEntries(Object.entries<number[]>(samples).map(([name, times]) => [name, median(times)])) as Record<K, number>;
 }
