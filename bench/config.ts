@@ -51,10 +51,10 @@ export const MODEL_MS = 20;
 export const MODEL_RUN_STEPS = 50;
 
 /**
- * The model loops: batches of >= 300 ms (15 calls of the 20 ms model), 5 to 15 rounds within
- * ~8 s; the overhead is a difference of two batches of the same round.
+ * The model loops: batches of >= 300 ms (15 calls of the 20 ms model), 7 to 21 rounds within
+ * ~12 s; the overhead is a difference of two batches of the same round.
  */
-export const MODEL_BUDGET: TimingBudget = { batchMs: 300, totalMs: 8000, minRounds: 5, maxRounds: 15 };
+export const MODEL_BUDGET: TimingBudget = { batchMs: 300, totalMs: 12000, minRounds: 7, maxRounds: 21 };
 
 /** The shape of every scheduler's row (the cpu goal's shape) and the time spent on each. */
 export const SCHEDULER_SHAPE = [16, 4, 64, 64];

@@ -24,7 +24,7 @@ import { fusedKernels } from '../src/kernels';
 import { ddimStepCoefficients, type DdimStepCoefficients } from '../src/schedulers/ddim/coefficients';
 import { MODEL_MS, MODEL_RUN_STEPS } from './config';
 import { Stepper, sync } from './step_setup';
-import { median, timeRounds, type Timed, type TimingBudget } from './timing';
+import { halfInterquartileRange, median, timeRounds, type Timed, type TimingBudget } from './timing';
 
 export const UPDATES = ['step', 'chain', 'readBack', 'readBackHost'] as const;
 export type Update = (typeof UPDATES)[number];
@@ -39,6 +39,8 @@ export interface ModelLoopFigures {
   readonly modelUs: number;
   /** Microseconds per step each update adds around the layer stack: the median over rounds of (loop - model alone). */
   readonly overheadUs: Record<Update, number>;
+  /** How far those differences move from round to round (half their interquartile range). */
+  readonly overheadSpreadUs: Record<Update, number>;
   /** GPU programs of our step between two layer stack calls, and the programs it adds to the next call (0: none); null off the GPU. */
   readonly stepPrograms: number | null;
   readonly addedPrograms: number | null;
@@ -181,9 +183,9 @@ async function calibratedStack(shape: number[], targetMs: number) {
   return layerStack(shape[3], layers, { convolutions: false });
 }
 
-/** Per round, `a` minus `b`; their median. */
-function medianDifference(a: number[], b: number[]): number {
-  return median(a.map((value, round) => value - b[round]));
+/** Per round, `a` minus `b`. */
+function differences(a: number[], b: number[]): number[] {
+  return a.map((value, round) => value - b[round]);
 }
 
 /** The loops of `model`, timed in interleaved rounds from a start sample in the model's own layout. */
@@ -228,7 +230,8 @@ export async function benchModelLoops(shapes: number[][], oneOpBudget: TimingBud
       oneOpUs: Object.fromEntries(UPDATES.map((update) => [update, median(oneOp[update])])) as Record<Update, number>,
       modelLayers: stack.depthwiseLayers,
       modelUs: median(rounds.modelOnly),
-      overheadUs: Object.fromEntries(UPDATES.map((update) => [update, medianDifference(rounds[update], rounds.modelOnly)])) as Record<Update, number>,
+      overheadUs: Object.fromEntries(UPDATES.map((update) => [update, median(differences(rounds[update], rounds.modelOnly))])) as Record<Update, number>,
+      overheadSpreadUs: Object.fromEntries(UPDATES.map((update) => [update, halfInterquartileRange(differences(rounds[update], rounds.modelOnly))])) as Record<Update, number>,
       ...programsAround(stack.call, shape),
     });
     stack.dispose();

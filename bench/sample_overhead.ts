@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DdimScheduler, sample } from '../src';
 import { MODEL_RUN_STEPS } from './config';
 import { sync } from './step_setup';
-import { median, timeRounds, type TimingBudget } from './timing';
+import { halfInterquartileRange, median, timeRounds, type TimingBudget } from './timing';
 
 export interface SampleOverheadFigures {
   readonly backend: string;
@@ -20,6 +20,8 @@ export interface SampleOverheadFigures {
   readonly sampleUs: number;
   /** Microseconds per step sample() adds: the median over rounds of (sample - loop). */
   readonly overheadUs: number;
+  /** How far that difference moves from round to round (half its interquartile range). */
+  readonly overheadSpreadUs: number;
 }
 
 export async function benchSampleOverhead(shape: number[], budget: TimingBudget): Promise<SampleOverheadFigures> {
@@ -58,12 +60,14 @@ export async function benchSampleOverhead(shape: number[], budget: TimingBudget)
   );
   start.dispose();
   const perStep = (times: number[]) => times.map((time) => time / MODEL_RUN_STEPS);
+  const added = perStep(rounds.sample).map((time, round) => time - perStep(rounds.loop)[round]);
   return {
     backend: tf.getBackend(),
     shape,
     steps: MODEL_RUN_STEPS,
     loopUs: median(perStep(rounds.loop)),
     sampleUs: median(perStep(rounds.sample)),
-    overheadUs: median(perStep(rounds.sample).map((time, round) => time - perStep(rounds.loop)[round])),
+    overheadUs: median(added),
+    overheadSpreadUs: halfInterquartileRange(added),
   };
 }

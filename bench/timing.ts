@@ -38,6 +38,17 @@ export function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+/** Half the distance between the first and third quartiles: how far a figure moves from round to round. */
+export function halfInterquartileRange(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const quantile = (q: number) => {
+    const position = q * (sorted.length - 1);
+    const below = Math.floor(position);
+    return sorted[below] + (sorted[Math.min(below + 1, sorted.length - 1)] - sorted[below]) * (position - below);
+  };
+  return (quantile(0.75) - quantile(0.25)) / 2;
+}
+
 /**
  * Microseconds per repetition of each variant, one figure per round: the rounds line up, so that
  * a difference of two variants can be taken within each round.
