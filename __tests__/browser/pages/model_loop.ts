@@ -69,6 +69,10 @@ async function programsAroundModel(backend: string, flags: Record<string, boolea
     runAroundModel(name, model, shape, numSteps);
     schedulers.push({ scheduler: name, steps: runAroundModel(name, model, shape, numSteps) });
   }
+  // Waits for the queued GPU work, so that the page is idle when the test moves on.
+  const last = tf.tidy(() => tf.sum(model.call(tf.zeros(shape))));
+  await last.data();
+  last.dispose();
   const leaked = tf.memory().numTensors - before;
   model.dispose();
   return { backend: tf.getBackend(), schedulers, leaked };
