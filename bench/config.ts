@@ -58,7 +58,7 @@ export const MODEL_BUDGET: TimingBudget = { batchMs: 300, totalMs: 12000, minRou
 
 /** The shape of every scheduler's row (the cpu goal's shape) and the time spent on each. */
 export const SCHEDULER_SHAPE = [16, 4, 64, 64];
-export const SCHEDULER_BUDGET: TimingBudget = { batchMs: 40, totalMs: 2000, minRounds: 5, maxRounds: 21 };
+export const SCHEDULER_BUDGET: TimingBudget = { batchMs: 40, totalMs: 3000, minRounds: 7, maxRounds: 31 };
 
 /** The loops with the one-op stand-in (a few ms per batch on the host, SwiftShader slower). */
 export const ONE_OP_BUDGET: TimingBudget = { batchMs: 60, totalMs: 3000, minRounds: 5, maxRounds: 21 };
