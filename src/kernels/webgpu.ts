@@ -96,7 +96,8 @@ export function combineWebgpu({ inputs, backend, attrs }: CombinationKernelArgs<
     );
     const program = new DiffusionSchedulersCombinationProgram(
       [size],
-      `DiffusionSchedulersCombination_${structureKey(combination)}_${output}_${lanes}`,
+      // The output by its place: the key is the same for combinations that differ only in names.
+      `DiffusionSchedulersCombination_${structureKey(combination)}_${combination.outputs.indexOf(output)}_${lanes}`,
       [Math.ceil(size / lanes / WORKGROUP_SIZE), 1, 1],
       variableNames,
       names.map((name) => (name === THRESHOLDS ? 1 : lanes)),
