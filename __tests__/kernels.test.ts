@@ -6,9 +6,9 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { DdimScheduler, type DdimOptions } from 'tfjs-diffusion-schedulers';
 import reference from '../fixtures/bumblebee_ddim.json';
 import { activeBackendHasFusedKernel, combine, fusedKernels } from '../src/kernels';
-import { weightedSum, type Combination } from '../src/kernels/combination';
+import { structureKey, THRESHOLDS, weightedSum, type Combination } from '../src/kernels/combination';
 import { COMBINATION_KERNEL } from '../src/kernels/combination_kernel';
-import { passSource } from '../src/kernels/cpu_pass';
+import { compilePass, passSource } from '../src/kernels/cpu_pass';
 import { checkAgreement } from './browser/helpers/kernels_cases';
 import { useBackend } from './helpers/backends';
 import { bumblebeeSample, runDummyLoop } from './helpers/harness';
@@ -24,6 +24,43 @@ const sumOfThree: Combination = {
   values: [weightedSum('x0', [['a', 0.7], ['b', -0.2]], { kind: 'clip', range: 1 }), weightedSum('next', [['x0', 0.9], ['c', 0.1]])],
   outputs: ['next', 'x0'],
 };
+
+/** A multistep update over history named by call index, as PNDM names it (modelOutput12, ...). */
+function historyUpdate(call: number, weights: readonly number[]): Combination {
+  const history = [1, 2, 3].map((age) => `modelOutput${call - age}`);
+  return {
+    values: [
+      weightedSum('combined', [['modelOutput', weights[0]], ...history.map((name, i) => [name, weights[i + 1]] as const)]),
+      weightedSum('prev', [['sample', 1.01], ['combined', -0.03]]),
+      weightedSum('denoised', [['sample', 1.3], ['combined', -0.8]], { kind: 'threshold' }),
+    ],
+    outputs: ['prev', 'denoised'],
+  };
+}
+
+describe('structure keys', () => {
+  test('combinations that differ only in names and weights share a key and a compiled pass', () => {
+    const [a, b] = [historyUpdate(12, [55, -59, 37, -9]), historyUpdate(13, [2.2, -0.5, 0.3, 0.1])];
+    expect(structureKey(a)).toBe(structureKey(b));
+    expect(compilePass(a)).toBe(compilePass(b));
+    expect(passSource(a)).toBe(passSource(b));
+  });
+
+  test('another structure gets another key: a weight of 1, a term, a bound, the outputs, the thresholds', () => {
+    const base = historyUpdate(12, [55, -59, 37, -9]);
+    const [combined, prev, denoised] = base.values;
+    const variants: Combination[] = [
+      { ...base, values: [weightedSum('combined', [['modelOutput', 1], ['modelOutput11', -59], ['modelOutput10', 37], ['modelOutput9', -9]]), prev, denoised] },
+      { ...base, values: [weightedSum('combined', [['modelOutput', 55], ['modelOutput11', -59], ['modelOutput10', 37]]), prev, denoised] },
+      { ...base, values: [combined, prev, weightedSum('denoised', [['sample', 1.3], ['combined', -0.8]], { kind: 'clip', range: 1 })] },
+      { ...base, values: [combined, weightedSum('prev', [['combined', -0.03], ['sample', 1.01]]), denoised] },
+      { ...base, outputs: ['denoised', 'prev'] },
+      { ...base, values: [combined, weightedSum('prev', [['sample', 1.01], [THRESHOLDS, -0.03]]), denoised] },
+    ];
+    const keys = new Set([base, ...variants].map(structureKey));
+    expect(keys.size).toBe(variants.length + 1);
+  });
+});
 
 describe('on cpu', () => {
   beforeAll(() => useBackend('cpu'));

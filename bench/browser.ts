@@ -2,10 +2,11 @@
 import { join } from 'node:path';
 import { browserUnavailable } from '../__tests__/browser/helpers/chromium';
 import { openTestPage } from '../__tests__/browser/helpers/page';
+import type { AroundModelFigures } from './around_model';
 import type { MemoryFigures, StepFigures } from './step_bench';
 import type { TimingBudget } from './timing';
 
-export interface BrowserBackendFigures {
+export interface BrowserBackendFigures extends AroundModelFigures {
   readonly steps: StepFigures[];
   /** Per shape (config SHAPES), microseconds of the device copy of a step's bytes. */
   readonly copyUs: number[];
@@ -14,7 +15,7 @@ export interface BrowserBackendFigures {
 
 export type BrowserResult = { backend: string; figures: BrowserBackendFigures } | { backend: string; skipped: string };
 
-export async function benchBrowser(backends: string[], budget: TimingBudget): Promise<BrowserResult[]> {
+export async function benchBrowser(backends: string[], budget: TimingBudget, isQuick: boolean): Promise<BrowserResult[]> {
   const unavailable = browserUnavailable();
   if (unavailable) return backends.map((backend) => ({ backend, skipped: unavailable }));
   const page = await openTestPage(join(__dirname, 'browser_page.ts'));
@@ -22,7 +23,7 @@ export async function benchBrowser(backends: string[], budget: TimingBudget): Pr
   try {
     for (const backend of backends) {
       try {
-        results.push({ backend, figures: await page.call<BrowserBackendFigures>('bench', backend, budget) });
+        results.push({ backend, figures: await page.call<BrowserBackendFigures>('bench', backend, budget, isQuick) });
       } catch (error) {
         results.push({ backend, skipped: `failed in Chromium: ${(error as Error).message.split('\n')[0]}` });
       }

@@ -36,3 +36,40 @@ export const GPU_BUDGET: TimingBudget = { batchMs: 100, totalMs: 6000, minRounds
 export function quick(budget: TimingBudget): TimingBudget {
   return { batchMs: budget.batchMs / 4, totalMs: budget.totalMs / 8, minRounds: 3, maxRounds: 5 };
 }
+
+/** Latent shapes (NHWC, as tfjs convolutions take them) of the loops around a model. */
+export const MODEL_SHAPES: number[][] = [
+  [1, 64, 64, 4],
+  [1, 128, 128, 4],
+  [2, 64, 64, 4],
+];
+
+/** The layer stack of the model loops is made this many milliseconds per call, on each backend and shape. */
+export const MODEL_MS = 20;
+
+/** Steps of the runs in the model loops and the sample() figures (a run ends, the next one starts). */
+export const MODEL_RUN_STEPS = 50;
+
+/**
+ * The model loops: batches of >= 300 ms (15 calls of the 20 ms model), 7 to 21 rounds within
+ * ~12 s; the overhead is a difference of two batches of the same round.
+ */
+export const MODEL_BUDGET: TimingBudget = { batchMs: 300, totalMs: 12000, minRounds: 7, maxRounds: 21 };
+
+/** The shape of every scheduler's row (the cpu goal's shape) and the time spent on each. */
+export const SCHEDULER_SHAPE = [16, 4, 64, 64];
+export const SCHEDULER_BUDGET: TimingBudget = { batchMs: 40, totalMs: 3000, minRounds: 7, maxRounds: 31 };
+
+/** The loops with the one-op stand-in (a few ms per batch on the host, SwiftShader slower). */
+export const ONE_OP_BUDGET: TimingBudget = { batchMs: 60, totalMs: 3000, minRounds: 5, maxRounds: 21 };
+
+/** Whole runs of sample() and of the bare loop: batches of >= 150 ms, 9 to 31 rounds within ~5 s. */
+export const SAMPLE_OVERHEAD_BUDGET: TimingBudget = { batchMs: 150, totalMs: 5000, minRounds: 9, maxRounds: 31 };
+
+/**
+ * The shape of the sample() overhead figures: small, because what sample() adds per step is
+ * bookkeeping whatever the shape (a clone, a timestep scalar, checks, an await), and the
+ * backend's own work per step, and its noise on a loaded machine, grow with the shape (at
+ * 1x64x64x4 here, +-50 us from round to round).
+ */
+export const SAMPLE_OVERHEAD_SHAPE = [1, 8, 8, 4];

@@ -1,7 +1,11 @@
 /** The benchmark's figures as rows, goals and text tables. */
 import type { BrowserBackendFigures } from './browser';
 import { bytesPerStep } from './host_bench';
+import type { ModelLoopFigures } from './model_bench';
+import { oneOpLines, overheadLines, sampleOverheadLines, schedulerLines } from './model_report';
 import type { SampleRunFigures } from './sample_bench';
+import type { SampleOverheadFigures } from './sample_overhead';
+import type { SchedulerRowFigures } from './scheduler_bench';
 import type { MemoryFigures, StepFigures } from './step_bench';
 
 /** The Node WebGPU backend (Dawn) in the figures, apart from Chromium's webgpu. */
@@ -85,6 +89,12 @@ export interface BenchReport {
   readonly memory: MemoryFigures[];
   /** Whole `tfjs-ddim sample` runs per Node backend. */
   readonly sampleRuns: SampleRunFigures[];
+  /** The loops around a model, per backend and latent shape (model_bench.ts). */
+  readonly modelLoops: ModelLoopFigures[];
+  /** sample() against a bare loop, per backend. */
+  readonly sampleOverhead: SampleOverheadFigures[];
+  /** One row per scheduler of the registry and backend. */
+  readonly schedulers: SchedulerRowFigures[];
   readonly skipped: Array<{ backend: string; reason: string }>;
   readonly goals: Goal[];
 }
@@ -186,6 +196,7 @@ export function table(header: string[], lines: string[][]): string {
   return [format(header), widths.map((width) => '-'.repeat(width)).join('  '), ...lines.map(format)].join('\n');
 }
 
+const tableOf = ({ header, lines }: { header: string[]; lines: string[][] }) => table(header, lines);
 const us = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
 const ratio = (value: number) => `${value.toFixed(2)}x`;
 const programs = (row: Row) => (row.stepPrograms === null ? '-' : `${row.stepPrograms} / ${row.chainPrograms}`);
@@ -250,11 +261,21 @@ export function formatReport(report: BenchReport): string {
       `${(100 * run.shareNearData).toFixed(1)}%`,
     ]),
   );
+  const aroundModel = [
+    'Around a model, per step with a one-op model (x * 0.5): the loop (model and update) in ms, and each update over ours',
+    tableOf(oneOpLines(report.modelLoops)),
+    'Around a layer stack of about 20 ms per call: what each update adds per step (loop - model alone, within a round), ms and share of the model',
+    tableOf(overheadLines(report.modelLoops)),
+    'sample() against a bare loop of init and step (one-op model)',
+    tableOf(sampleOverheadLines(report.sampleOverhead)),
+    'Every scheduler of the registry (steps of its longest run, noise given)',
+    tableOf(schedulerLines(report.schedulers)),
+  ];
   const goals = table(
     ['met', 'goal', 'measured'],
     report.goals.map((goal) => [goal.met ? 'yes' : 'NO', goal.goal, goal.measured]),
   );
   const skipped = report.skipped.map((skip) => `${skip.backend}: skipped, ${skip.reason}`);
   const machine = Object.entries(report.machine).map(([name, value]) => `${name}: ${value}`);
-  return [machine.join('\n'), steps, draws, memory, sampleRuns, goals, ...skipped].join('\n\n');
+  return [machine.join('\n'), steps, draws, memory, sampleRuns, ...aroundModel, goals, ...skipped].join('\n\n');
 }

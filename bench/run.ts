@@ -1,19 +1,24 @@
 /**
  * `npm run bench`: the fused DDIM step against the plain op chain, the pure-JS limit and the
  * memory limit, per backend (cpu, wasm, tfjs-node and WebGPU through Dawn in Node; webgl, webgpu
- * in headless Chromium) and per size; and whole `tfjs-ddim sample` runs per Node backend, in
- * samples per second, and against --workers (batch_bench.ts). Prints tables; `--json` prints the figures as JSON on stdout instead (the
- * tables then go to stderr); `--quick` spends a fraction of the time (rougher figures).
+ * in headless Chromium) and per size; sampling loops around a model (our step against the
+ * read-back pattern of JS pipelines and the op chain), sample()'s own overhead, and one row per
+ * scheduler of the registry, per backend; and whole `tfjs-ddim sample` runs per Node backend, in
+ * samples per second, and against --workers (batch_bench.ts). Prints tables; `--json` prints
+ * the figures as JSON on stdout instead (the tables then go to stderr); `--quick` spends a
+ * fraction of the time (rougher figures).
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { loadNodeWebGpuBackend } from '../src/cli/node_webgpu';
+import { benchAroundModel, type AroundModelFigures } from './around_model';
 import { batchGoals, benchBatchRuns, formatBatchRuns } from './batch_bench';
 import { benchBrowser } from './browser';
 import { CPU_BUDGET, GPU_BUDGET, quick, SAMPLE_RUNS, SHAPES } from './config';
 import { hostVariants } from './host_bench';
+import { aroundModelGoals } from './model_report';
 import { formatReport, goalsOf, hostFiguresOf, NODE_WEBGPU, rowsOf, type BackendFigures, type BenchReport } from './report';
 import { benchSampleRuns, type SampleRunFigures } from './sample_bench';
 import { benchDeviceCopy, benchMemory, benchSteps, type StepFigures } from './step_bench';
@@ -28,7 +33,7 @@ async function useBackend(name: string): Promise<void> {
   await tf.ready();
 }
 
-interface NodeBackendFigures {
+interface NodeBackendFigures extends AroundModelFigures {
   steps: StepFigures[];
   memory: BackendFigures['memory'];
   /** Per shape, the device copy (webgpu); null on backends whose memory limit is the host's memcpy. */
@@ -37,10 +42,11 @@ interface NodeBackendFigures {
 }
 
 /**
- * Steps, memory and whole runs on a Node backend, named `label` in the figures; on cpu, the host
- * limits are timed in the same rounds as the steps; on webgpu, the device copy.
+ * Steps, memory, the figures around a model and whole runs on a Node backend, named `label` in
+ * the figures; on cpu, the host limits are timed in the same rounds as the steps; on webgpu,
+ * the device copy.
  */
-async function benchNodeBackend(name: string, budget: TimingBudget, sampleRuns: number, label = name): Promise<NodeBackendFigures> {
+async function benchNodeBackend(name: string, budget: TimingBudget, sampleRuns: number, isQuick: boolean, label = name): Promise<NodeBackendFigures> {
   progress(`${label}: steps${name === 'cpu' ? ' and host limits' : ''}`);
   await useBackend(name);
   const relabel = <T extends { backend: string }>(figures: T): T => ({ ...figures, backend: label });
@@ -52,8 +58,18 @@ async function benchNodeBackend(name: string, budget: TimingBudget, sampleRuns: 
   }
   progress(`${label}: ${SHAPES[0].join('x')} memory over 1000 steps`);
   const memory = relabel(await benchMemory(SHAPES[0]));
+  progress(`${label}: around a model`);
+  const around = await benchAroundModel(isQuick, progress);
   progress(`${label}: whole sample runs`);
-  return { steps, memory, deviceCopyUs, runs: await benchSampleRuns(sampleRuns, label) };
+  return {
+    steps,
+    memory,
+    deviceCopyUs,
+    runs: await benchSampleRuns(sampleRuns, label),
+    modelLoops: around.modelLoops.map(relabel),
+    sampleOverhead: relabel(around.sampleOverhead),
+    schedulers: around.schedulers.map(relabel),
+  };
 }
 
 /** Why a Node backend cannot run here (its loader's message), or null once it is registered. */
@@ -97,23 +113,30 @@ async function main(): Promise<void> {
   tf.env().set('IS_TEST', false);
   const loadBefore = loadavg()[0];
 
-  const cpu = await benchNodeBackend('cpu', cpuBudget, sampleRuns);
+  const cpu = await benchNodeBackend('cpu', cpuBudget, sampleRuns, isQuick);
   const host = hostFiguresOf(cpu.steps);
   const hostCopy = host.map((figures) => figures.copyUs);
-  const nodeFigures: NodeBackendFigures[] = [cpu, await benchNodeBackend('wasm', cpuBudget, sampleRuns)];
+  const nodeFigures: NodeBackendFigures[] = [cpu, await benchNodeBackend('wasm', cpuBudget, sampleRuns, isQuick)];
   const skipped: Array<{ backend: string; reason: string }> = [];
   const tfjsNodeProblem = await problemLoading(loadTfjsNode);
-  if (tfjsNodeProblem === null) nodeFigures.push(await benchNodeBackend('tensorflow', cpuBudget, sampleRuns));
+  if (tfjsNodeProblem === null) nodeFigures.push(await benchNodeBackend('tensorflow', cpuBudget, sampleRuns, isQuick));
   else skipped.push({ backend: 'tensorflow', reason: tfjsNodeProblem });
   const nodeWebGpuProblem = await problemLoading(loadNodeWebGpuBackend);
-  if (nodeWebGpuProblem === null) nodeFigures.push(await benchNodeBackend('webgpu', gpuBudget, sampleRuns, NODE_WEBGPU));
+  if (nodeWebGpuProblem === null) nodeFigures.push(await benchNodeBackend('webgpu', gpuBudget, sampleRuns, isQuick, NODE_WEBGPU));
   else skipped.push({ backend: NODE_WEBGPU, reason: nodeWebGpuProblem });
   const backends: BackendFigures[] = nodeFigures.map(({ steps, memory, deviceCopyUs }) => ({ steps, memory, copyUs: deviceCopyUs ?? hostCopy }));
+  const around: AroundModelFigures[] = [...nodeFigures];
   progress('webgl, webgpu: in headless Chromium');
-  for (const result of await benchBrowser(['webgl', 'webgpu'], gpuBudget)) {
+  for (const result of await benchBrowser(['webgl', 'webgpu'], gpuBudget, isQuick)) {
     if ('skipped' in result) skipped.push({ backend: result.backend, reason: result.skipped });
-    else backends.push(result.figures);
+    else {
+      backends.push(result.figures);
+      around.push(result.figures);
+    }
   }
+  const modelLoops = around.flatMap((figures) => figures.modelLoops);
+  const sampleOverhead = around.map((figures) => figures.sampleOverhead);
+  const schedulers = around.flatMap((figures) => figures.schedulers);
 
   // Last: the command switches this process's backend.
   const batchRuns = await benchBatchRuns(sampleRuns, isQuick, progress);
@@ -134,8 +157,15 @@ async function main(): Promise<void> {
     rows,
     memory,
     sampleRuns: nodeFigures.flatMap((figures) => figures.runs),
+    modelLoops,
+    sampleOverhead,
+    schedulers,
     skipped,
-    goals: [...goalsOf(rows, memory, host, SHAPES.map((shape) => shape.join('x'))), ...batchGoals(batchRuns)],
+    goals: [
+      ...goalsOf(rows, memory, host, SHAPES.map((shape) => shape.join('x'))),
+      ...aroundModelGoals(modelLoops, sampleOverhead, schedulers),
+      ...batchGoals(batchRuns),
+    ],
   };
   const text = `${formatReport(report)}\n\n${formatBatchRuns(batchRuns)}`;
   if (args.includes('--json')) {

@@ -7,7 +7,7 @@ import { RUN_STEPS, STEP_INDEX, STEP_OPTIONS } from './config';
 /**
  * Steps of `scheduler` one after the other, as a sampling loop takes them: each call steps the
  * state the previous one returned, and a run that ends is followed by a new one (its init
- * counted in the time, spread over RUN_STEPS steps).
+ * counted in the time, spread over the run's `numSteps` steps).
  */
 export class Stepper {
   private state: SchedulerState;
@@ -15,17 +15,24 @@ export class Stepper {
   constructor(
     readonly scheduler: Scheduler,
     private readonly shape: number[],
+    private readonly numSteps = RUN_STEPS,
   ) {
-    this.state = scheduler.init(RUN_STEPS, shape, { seed: 0 }).state;
+    this.state = this.init();
   }
 
-  /** One step from `x` with the model output `prediction` (and the noise given); returns the next sample. */
-  step(x: tf.Tensor, prediction: tf.Tensor, noise: tf.Tensor): tf.Tensor {
+  private init(): SchedulerState {
+    const { state, timesteps } = this.scheduler.init(this.numSteps, this.shape, { seed: 0 });
+    timesteps.dispose();
+    return state;
+  }
+
+  /** One step from `x` with the model output `prediction` (and the noise given, if any); returns the next sample. */
+  step(x: tf.Tensor, prediction: tf.Tensor, noise?: tf.Tensor): tf.Tensor {
     if (this.state.timestep === undefined) {
       this.state.dispose();
-      this.state = this.scheduler.init(RUN_STEPS, this.shape, { seed: 0 }).state;
+      this.state = this.init();
     }
-    const out = this.scheduler.step(this.state, x, prediction, { noise });
+    const out = this.scheduler.step(this.state, x, prediction, noise === undefined ? {} : { noise });
     out.denoised.dispose();
     this.state = out.state;
     return out.sample;

@@ -38,8 +38,22 @@ export function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** Median microseconds per repetition of each variant. */
-export async function timeInterleaved<K extends string>(variants: Record<K, Timed>, budget: TimingBudget): Promise<Record<K, number>> {
+/** Half the distance between the first and third quartiles: how far a figure moves from round to round. */
+export function halfInterquartileRange(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const quantile = (q: number) => {
+    const position = q * (sorted.length - 1);
+    const below = Math.floor(position);
+    return sorted[below] + (sorted[Math.min(below + 1, sorted.length - 1)] - sorted[below]) * (position - below);
+  };
+  return (quantile(0.75) - quantile(0.25)) / 2;
+}
+
+/**
+ * Microseconds per repetition of each variant, one figure per round: the rounds line up, so that
+ * a difference of two variants can be taken within each round.
+ */
+export async function timeRounds<K extends string>(variants: Record<K, Timed>, budget: TimingBudget): Promise<Record<K, number[]>> {
   const names = Object.keys(variants) as K[];
   const lengths = {} as Record<K, number>;
   for (const name of names) {
@@ -55,5 +69,11 @@ export async function timeInterleaved<K extends string>(variants: Record<K, Time
       samples[name].push(((now() - batchStart) * 1000) / lengths[name]);
     }
   }
-  return Object.fromEntries(names.map((name) => [name, median(samples[name])])) as Record<K, number>;
+  return samples;
+}
+
+/** Median microseconds per repetition of each variant. */
+export async function timeInterleaved<K extends string>(variants: Record<K, Timed>, budget: TimingBudget): Promise<Record<K, number>> {
+  const samples = await timeRounds(variants, budget);
+  return Object.fromEntries(Object.entries<number[]>(samples).map(([name, times]) => [name, median(times)])) as Record<K, number>;
 }

@@ -112,6 +112,25 @@ function expectLoopsClose(result: LoopsResult, tolerance: number): number {
     expect(Math.max(...webgpu.fused)).toBeLessThanOrEqual(2);
   });
 
+  test('webgl: the update runs in the layout most of its inputs have on the GPU (the flag breaks ties), with the same numbers', async () => {
+    const { cases, followsModel } = await page.call<{
+      cases: Array<{ packing: boolean; inputs: string; programs: number; layoutPrograms: number; outputsPacked: boolean[]; difference: number }>;
+      followsModel: { ownSamplePacked: boolean; outputsPacked: boolean[] };
+    }>('layoutFollowsInputs');
+    expect(cases).toHaveLength(10);
+    for (const { packing, inputs, programs, layoutPrograms, outputsPacked, difference } of cases) {
+      const packed = [...inputs].filter((layout) => layout === 'p').length;
+      const unpacked = [...inputs].filter((layout) => layout === 'u').length;
+      const expected = packed === unpacked ? packing : packed > unpacked;
+      const where = { packing, inputs };
+      expect({ ...where, outputsPacked }).toEqual({ ...where, outputsPacked: [expected, expected] });
+      expect({ ...where, difference }).toEqual({ ...where, difference: 0 });
+      if (packed === 3 || unpacked === 3) expect({ ...where, programs, layoutPrograms }).toEqual({ ...where, programs: 2, layoutPrograms: 0 });
+    }
+    // its own earlier output does not outvote the model's: no tie that keeps it unpacked
+    expect(followsModel).toEqual({ ownSamplePacked: false, outputsPacked: [true, true] });
+  });
+
   test.each(['webgl', 'webgpu', 'cpu'])('%s: the update makes its two tensors, a step two more, no read-back, no leak', async (backend) => {
     const result = await page.call<Record<string, unknown>>('tensorsAndReads', backend);
     expect(result).toEqual({ fused: true, madeByUpdate: 2, madeByUpdateAndStep: 4, reads: 0, leaked: 0, spySeesReads: true });

@@ -85,18 +85,29 @@ export function uniformsOf(values: readonly Value[]): number[] {
 const keys = new WeakMap<Combination, string>();
 
 /**
- * The combination's structure without its weights: which names each value reads, whether a
- * weight is 1, the bounds, the outputs. Kernels compile one program per structure and take
- * the weights as uniforms, so a run compiles once and every step reuses it.
+ * The combination's structure without its weights and names: which inputs and earlier values
+ * each value reads (numbered in order of first appearance), whether a weight is 1, the bounds,
+ * which values are output. Kernels compile one program per structure and take the weights as
+ * uniforms, so a run compiles once and every step reuses it. The code a kernel generates
+ * depends on names only through that order (its locals are in0, v0, ...), so combinations that
+ * differ only in names, such as PNDM's history named by call index (modelOutput12, ...), share
+ * one program instead of compiling one per step.
  */
 export function structureKey(combination: Combination): string {
   let key = keys.get(combination);
   if (key === undefined) {
+    const numbers = new Map<string, number>();
+    // THRESHOLDS keeps its name: the kernels read it differently from the other inputs.
+    const numberOf = (name: string) => {
+      if (name === THRESHOLDS) return name;
+      if (!numbers.has(name)) numbers.set(name, numbers.size);
+      return `#${numbers.get(name)}`;
+    };
     const values = combination.values.map((value) => {
-      const terms = value.terms.map((term) => `${term.of}${term.weight === 1 ? '' : '*'}`).join('+');
-      return `${value.name}=${terms}${value.bound ? `|${value.bound.kind}` : ''}`;
+      const terms = value.terms.map((term) => `${numberOf(term.of)}${term.weight === 1 ? '' : '*'}`).join('+');
+      return `${numberOf(value.name)}=${terms}${value.bound ? `|${value.bound.kind}` : ''}`;
     });
-    key = `${values.join(';')}->${combination.outputs.join(',')}`;
+    key = `${values.join(';')}->${combination.outputs.map(numberOf).join(',')}`;
     keys.set(combination, key);
   }
   return key;

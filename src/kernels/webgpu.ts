@@ -32,6 +32,30 @@ interface WebgpuProgram {
   getUserCode(): string;
 }
 
+const WORKGROUP_SIZE = 64;
+
+/** One output's program; a class so that tfjs's profiler (tf.profile, tf.time) names it. */
+class DiffusionSchedulersCombinationProgram implements WebgpuProgram {
+  readonly dispatchLayout = { x: [0] };
+  readonly workgroupSize: [number, number, number] = [WORKGROUP_SIZE, 1, 1];
+  readonly size = true;
+
+  constructor(
+    readonly outputShape: number[],
+    readonly shaderKey: string,
+    readonly dispatch: [number, number, number],
+    readonly variableNames: string[],
+    readonly variableComponents: number[],
+    readonly outputComponent: number,
+    readonly uniforms: string,
+    private readonly code: string,
+  ) {}
+
+  getUserCode(): string {
+    return this.code;
+  }
+}
+
 type ProgramUniform = Array<{ type: 'float32' | 'int32'; data: number[] }>;
 
 /** What the kernel uses of tfjs-backend-webgpu's WebGPUBackend. */
@@ -44,8 +68,6 @@ export function isWebgpuBackend(backend: unknown): backend is WebgpuBackendLike 
   const candidate = backend as Partial<WebgpuBackendLike>;
   return typeof candidate.runWebGPUProgram === 'function' && typeof candidate.makeTensorInfo === 'function';
 }
-
-const WORKGROUP_SIZE = 64;
 
 /** The kernel function registered for 'webgpu': one dispatch and one tensor per output. */
 export function combineWebgpu({ inputs, backend, attrs }: CombinationKernelArgs<WebgpuBackendLike>): tf.TensorInfo[] {
@@ -72,18 +94,16 @@ export function combineWebgpu({ inputs, backend, attrs }: CombinationKernelArgs<
       // index counts groups of `lanes` elements; all lanes of a group share one batch item.
       names[i] === THRESHOLDS ? `let s = ${type}(thresholds[(index * ${lanes}) / uniforms.itemSize]);` : `let ${variable} = ${variable}[index];`,
     );
-    const program: WebgpuProgram = {
-      outputShape: [size],
-      shaderKey: `DiffusionSchedulersCombination_${structureKey(combination)}_${output}_${lanes}`,
-      dispatchLayout: { x: [0] },
-      dispatch: [Math.ceil(size / lanes / WORKGROUP_SIZE), 1, 1],
-      workgroupSize: [WORKGROUP_SIZE, 1, 1],
+    const program = new DiffusionSchedulersCombinationProgram(
+      [size],
+      // The output by its place: the key is the same for combinations that differ only in names.
+      `DiffusionSchedulersCombination_${structureKey(combination)}_${combination.outputs.indexOf(output)}_${lanes}`,
+      [Math.ceil(size / lanes / WORKGROUP_SIZE), 1, 1],
       variableNames,
-      variableComponents: names.map((name) => (name === THRESHOLDS ? 1 : lanes)),
-      outputComponent: lanes,
-      size: true,
-      uniforms: `itemSize : i32, ${uniformNames.map((name) => `${name} : f32, `).join('')}`,
-      getUserCode: () => `
+      names.map((name) => (name === THRESHOLDS ? 1 : lanes)),
+      lanes,
+      `itemSize : i32, ${uniformNames.map((name) => `${name} : f32, `).join('')}`,
+      `
         fn main(index : i32) {
           if (index < uniforms.size) {
             ${[...reads, ...statements].join('\n            ')}
@@ -91,7 +111,7 @@ export function combineWebgpu({ inputs, backend, attrs }: CombinationKernelArgs<
           }
         }
       `,
-    };
+    );
     const uniforms: ProgramUniform = [{ type: 'int32', data: [itemSize] }, ...uniformValues.map((value) => ({ type: 'float32' as const, data: [value] }))];
     const result = backend.makeTensorInfo(shape, 'float32');
     const buffers = names.map((name) => (name === THRESHOLDS ? flat(inputs[name], size / itemSize) : flat(inputs[name])));

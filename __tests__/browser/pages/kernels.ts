@@ -5,7 +5,7 @@ import { activeBackendHasFusedKernel, combine, fusedKernels } from '../../../src
 import { ddimPlan } from '../../../src/schedulers/ddim/plan';
 import { SCHEDULERS } from '../../../src/schedulers/registry';
 import { checkAgreement, coefficientsFor } from '../helpers/kernels_cases';
-import { countGpuPrograms } from '../helpers/kernels_programs';
+import { countGpuPrograms, isLayoutProgram, recordGpuPrograms } from '../helpers/kernels_programs';
 import { useBackend } from './backends';
 
 /** Fused against the op chain on every case; `flags` are tfjs flags set for the run and reset after. */
@@ -159,4 +159,62 @@ async function bumblebeeLoops(backend: string, flags: Record<string, boolean>, o
   };
 }
 
-(window as unknown as { suite: object }).suite = { agreement, programsPerStep, updatePrograms, tensorsAndReads, bumblebeeLoops };
+/**
+ * The layout the webgl kernel runs in, case by case: a DDIM update (x, p, z in; two outputs) on
+ * inputs made packed ('p') or unpacked ('u') by an element-wise op, with tfjs's element-wise
+ * packing on and off; the programs it runs, the layout of its outputs, and how far its numbers
+ * are from those of the first case (the same inputs in another layout).
+ */
+async function layoutFollowsInputs() {
+  await useBackend('webgl');
+  const FLAG = 'WEBGL_PACK_BINARY_OPERATIONS';
+  const saved = tf.env().getBool(FLAG);
+  const shape = [2, 5, 7, 3];
+  const texData = (tf.backend() as unknown as { texData: { get(id: object): { isPacked?: boolean } } }).texData;
+  const withPacking = <T>(packed: boolean, f: () => T): T => {
+    tf.env().set(FLAG, packed);
+    try {
+      return f();
+    } finally {
+      tf.env().set(FLAG, saved);
+    }
+  };
+  /** x, p, z on the GPU in the layouts given ('p' or 'u'), or z still on the host ('h'). */
+  const made = (layouts: string): Record<string, tf.Tensor> => {
+    const names = ['sample', 'modelOutput', 'noise'];
+    return Object.fromEntries(
+      names.map((name, i) => {
+        const drawn = tf.randomNormal(shape, 0, 1, 'float32', 20 + i);
+        if (layouts[i] === 'h') return [name, drawn];
+        const resident = withPacking(layouts[i] === 'p', () => tf.mul(drawn, 1));
+        drawn.dispose();
+        return [name, resident];
+      }),
+    );
+  };
+  const combination = ddimUpdate(false);
+  const cases = [];
+  let first: Float32Array[] | null = null;
+  for (const packing of [true, false]) {
+    for (const layouts of ['ppp', 'uuu', 'ppu', 'uup', 'puh']) {
+      const inputs = made(layouts);
+      const { result, programs } = recordGpuPrograms(() => withPacking(packing, () => combine(combination, inputs)));
+      const values = await Promise.all(result.map((output) => output.data() as Promise<Float32Array>));
+      first ??= values;
+      const difference = Math.max(...values.map((output, o) => Math.max(...output.map((value, i) => Math.abs(value - first![o][i])))));
+      cases.push({ packing, inputs: layouts, programs: programs!.length, layoutPrograms: programs!.filter(isLayoutProgram).length, outputsPacked: result.map((output) => !!texData.get(output.dataId).isPacked), difference });
+      tf.dispose([...Object.values(inputs), ...result]);
+    }
+  }
+  // The sample the kernel wrote itself (unpacked) beside the model's packed output, z on the
+  // host: the kernel follows the model's layout, not its own earlier choice.
+  const unpacked = made('uuu');
+  const own = withPacking(false, () => combine(combination, unpacked));
+  const fresh = made('hph');
+  const next = withPacking(false, () => combine(combination, { ...fresh, sample: own[0] }));
+  const followsModel = { ownSamplePacked: !!texData.get(own[0].dataId).isPacked, outputsPacked: next.map((output) => !!texData.get(output.dataId).isPacked) };
+  tf.dispose([...Object.values(unpacked), ...own, ...Object.values(fresh), ...next]);
+  return { cases, followsModel };
+}
+
+(window as unknown as { suite: object }).suite = { agreement, programsPerStep, updatePrograms, tensorsAndReads, bumblebeeLoops, layoutFollowsInputs };
