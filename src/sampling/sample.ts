@@ -21,7 +21,7 @@ import { checkPrediction, checkSampleArguments, type SampleOptions } from './sam
  *   starts at step numSteps - floor(numSteps * strength) of the schedule, from
  *   `addNoise(image, noise, t)` at its first timestep t, the noise drawn as above.
  * - The denoiser gets the scaled model input, the timestep as a scalar tensor of the run's
- *   timestep dtype sliced from the run's device-resident timesteps (no upload per step), and
+ *   timestep dtype cut from the run's device-resident timesteps (no upload per step), and
  *   `{ index, timestep }` on the host.
  * - Everything the loop makes is disposed when the promise settles, whether it resolves or
  *   rejects (denoiser or `onStep` throwing, `signal` aborting): `tf.memory().numTensors` is
@@ -74,6 +74,7 @@ export async function sample(scheduler: Scheduler, denoiser: Denoiser, options: 
   const abandon = (late: unknown) => {
     if (late instanceof tf.Tensor && !late.isDisposed && late !== initialSample) late.dispose();
   };
+  let timestepTensors: tf.Scalar[] = [];
   try {
     current = drawStart();
     if (imageStart !== undefined) {
@@ -92,6 +93,8 @@ export async function sample(scheduler: Scheduler, denoiser: Denoiser, options: 
       drawn.dispose();
     }
 
+    // The model's timestep of every call, as scalars cut from the device copy in one op.
+    timestepTensors = tf.unstack(state.timesteps) as tf.Scalar[];
     for (let index = 0; index < state.numSteps; index++) {
       throwIfAborted(signal);
       const sampleNow: tf.Tensor = current;
@@ -99,7 +102,7 @@ export async function sample(scheduler: Scheduler, denoiser: Denoiser, options: 
       const modelInput = scheduler.scaleModelInput(state, sampleNow);
       let result: { state: SchedulerState; sample: tf.Tensor; denoised: tf.Tensor };
       try {
-        const timestepTensor = tf.tidy(() => tf.reshape(tf.slice(state.timesteps, [index], [1]), []) as tf.Scalar);
+        const timestepTensor = timestepTensors[index];
         let returned: unknown;
         try {
           returned = await raceAbort(denoiser(modelInput, timestepTensor, { index, timestep, ...state.noiseLevel! }), signal, abandon);
@@ -132,6 +135,7 @@ export async function sample(scheduler: Scheduler, denoiser: Denoiser, options: 
     disposeCurrent();
     throw error;
   } finally {
+    for (const timestepTensor of timestepTensors) timestepTensor.dispose();
     state.dispose();
   }
   return current!;
