@@ -86,6 +86,9 @@ export const SHARED_KEYS = {
 /** The keys of the training schedule, which every DDPM-family class's constructor takes. */
 export const TRAINING_KEYS: readonly DiffusersKey[] = [SHARED_KEYS.numTrainSteps, SHARED_KEYS.betaStart, SHARED_KEYS.betaEnd, SHARED_KEYS.betaSchedule, SHARED_KEYS.trainedBetas];
 
+/** The keys of dynamic thresholding's three options. */
+export const THRESHOLDING_KEYS: readonly DiffusersKey[] = [SHARED_KEYS.thresholding, SHARED_KEYS.dynamicThresholdingRatio, SHARED_KEYS.sampleMaxValue];
+
 const PREDICTION_TYPE_VALUES: ReadonlyArray<readonly [string, string]> = [
   ['epsilon', 'noise'],
   ['v_prediction', 'angular_velocity'],

@@ -63,6 +63,14 @@ export const TRAINED_BETAS: OptionSpec<readonly number[] | null> = {
   default: null,
   check: (name, value, resolved, nameOf) => (value === null ? null : checkTrainedBetas(name, value, resolved.numTrainSteps as number, nameOf('numTrainSteps'))),
 };
+/** The options of TrainingScheduleInput, with the linear schedule's defaults (LCM and TCD change them with withDefault). */
+export const TRAINING_OPTIONS = {
+  numTrainSteps: NUM_TRAIN_STEPS,
+  betaSchedule: BETA_SCHEDULE,
+  betaStart: BETA_START,
+  betaEnd: BETA_END,
+  trainedBetas: TRAINED_BETAS,
+} as const;
 export const RESCALE_BETAS_ZERO_SNR = booleanOption(false);
 /** The prediction types a class answers, default 'noise'. */
 export function predictionTypeOption<T extends string>(values: readonly T[]): OptionSpec<T> {
@@ -84,6 +92,12 @@ export const DYNAMIC_THRESHOLDING_RATIO: OptionSpec<number> = { default: 0.995, 
  * sample_max_value itself (its tests use 0.5), and x0 becomes clamp(x0, -s, s) / s, as here.
  */
 export const SAMPLE_MAX_VALUE: OptionSpec<number> = { default: 1, check: (name, value) => checkNumberIn(name, value, { min: 0, openMin: true }) };
+/** Dynamic thresholding's three options, in every class that has it. */
+export const THRESHOLDING_OPTIONS = {
+  thresholding: THRESHOLDING,
+  dynamicThresholdingRatio: DYNAMIC_THRESHOLDING_RATIO,
+  sampleMaxValue: SAMPLE_MAX_VALUE,
+} as const;
 
 /** A boolean option of a class's own, with its default. */
 export { booleanOption, oneOf };

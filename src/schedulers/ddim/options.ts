@@ -1,5 +1,5 @@
 import { checkNumberIn } from '../../errors';
-import { predictionTypeKey, SHARED_KEYS, type SchedulerTable, TRAINING_KEYS } from '../../config/diffusers_keys';
+import { predictionTypeKey, type SchedulerTable, SHARED_KEYS, THRESHOLDING_KEYS, TRAINING_KEYS } from '../../config/diffusers_keys';
 import type { PreviousTimestep } from '../../schedule/previous_timesteps';
 import type { TimestepSpacing } from '../../schedule/timesteps';
 import type { OptionSpecs } from '../options';
@@ -80,11 +80,7 @@ const PREDICTION_TYPES: readonly PredictionType[] = ['noise', 'angular_velocity'
 export const MAX_ETA = 1000;
 
 export const DDIM_OPTIONS: OptionSpecs<ResolvedDdimOptions> = {
-  numTrainSteps: shared.NUM_TRAIN_STEPS,
-  betaSchedule: shared.BETA_SCHEDULE,
-  betaStart: shared.BETA_START,
-  betaEnd: shared.BETA_END,
-  trainedBetas: shared.TRAINED_BETAS,
+  ...shared.TRAINING_OPTIONS,
   rescaleBetasZeroSnr: shared.RESCALE_BETAS_ZERO_SNR,
   predictionType: shared.predictionTypeOption(PREDICTION_TYPES),
   alphaClipStrategy: shared.ALPHA_CLIP_STRATEGY,
@@ -93,9 +89,7 @@ export const DDIM_OPTIONS: OptionSpecs<ResolvedDdimOptions> = {
   previousTimestep: shared.oneOf<PreviousTimestep>(['schedule', 'fixed_stride'], 'schedule'),
   clipDenoisedSample: shared.CLIP_DENOISED_SAMPLE,
   clipSampleRange: shared.CLIP_SAMPLE_RANGE,
-  thresholding: shared.THRESHOLDING,
-  dynamicThresholdingRatio: shared.DYNAMIC_THRESHOLDING_RATIO,
-  sampleMaxValue: shared.SAMPLE_MAX_VALUE,
+  ...shared.THRESHOLDING_OPTIONS,
   rederiveNoise: shared.booleanOption(false),
   eta: { default: 0, check: (name, value) => checkNumberIn(name, value, { min: 0, max: MAX_ETA }) },
 };
@@ -117,7 +111,7 @@ export const DDIM_TABLE: SchedulerTable<ResolvedDdimOptions> = {
   className: 'DdimScheduler',
   diffusersClass: 'DDIMScheduler',
   options: DDIM_OPTIONS,
-  keys: [...INVERSE_KEYS, K.thresholding, K.dynamicThresholdingRatio, K.sampleMaxValue],
+  keys: [...INVERSE_KEYS, ...THRESHOLDING_KEYS],
 };
 
 export const DDIM_INVERSE_TABLE: SchedulerTable<ResolvedDdimOptions> = {

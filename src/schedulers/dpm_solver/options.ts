@@ -1,4 +1,4 @@
-import { predictionTypeKey, SHARED_KEYS, sigmaScheduleKeys, type SchedulerTable, TRAINING_KEYS } from '../../config/diffusers_keys';
+import { predictionTypeKey, type SchedulerTable, SHARED_KEYS, sigmaScheduleKeys, THRESHOLDING_KEYS, TRAINING_KEYS } from '../../config/diffusers_keys';
 import { show } from '../../errors';
 import type { TimestepSpacing } from '../../schedule/timesteps';
 import { withDefault, type OptionSpec, type OptionSpecs } from '../options';
@@ -94,16 +94,10 @@ const LAMBDA_MIN_CLIPPED: OptionSpec<number> = {
 };
 
 export const DPM_SOLVER_OPTIONS: OptionSpecs<ResolvedDpmSolverOptions> = {
-  numTrainSteps: shared.NUM_TRAIN_STEPS,
-  betaSchedule: shared.BETA_SCHEDULE,
-  betaStart: shared.BETA_START,
-  betaEnd: shared.BETA_END,
-  trainedBetas: shared.TRAINED_BETAS,
+  ...shared.TRAINING_OPTIONS,
   solverOrder: multistep.SOLVER_ORDER,
   predictionType: shared.predictionTypeOption(multistep.MULTISTEP_PREDICTION_TYPES),
-  thresholding: shared.THRESHOLDING,
-  dynamicThresholdingRatio: shared.DYNAMIC_THRESHOLDING_RATIO,
-  sampleMaxValue: shared.SAMPLE_MAX_VALUE,
+  ...shared.THRESHOLDING_OPTIONS,
   algorithmType: shared.oneOf<AlgorithmType>(['dpmsolver++', 'sde-dpmsolver++', 'dpmsolver', 'sde-dpmsolver'], 'dpmsolver++'),
   solverType: shared.oneOf<SolverType>(['midpoint', 'heun'], 'midpoint'),
   lowerOrderFinal: multistep.LOWER_ORDER_FINAL,
@@ -130,9 +124,7 @@ export const DPM_SOLVER_TABLE: SchedulerTable<ResolvedDpmSolverOptions> = {
     ...TRAINING_KEYS,
     M.solverOrder,
     predictionTypeKey(multistep.MULTISTEP_PREDICTION_TYPES),
-    K.thresholding,
-    K.dynamicThresholdingRatio,
-    K.sampleMaxValue,
+    ...THRESHOLDING_KEYS,
     {
       key: 'algorithm_type',
       option: 'algorithmType',

@@ -91,11 +91,7 @@ const PREDICTION_TYPES: readonly PredictionType[] = ['noise', 'angular_velocity'
 const SIGMA_SCHEDULES: readonly EulerSigmaSchedule[] = ['default', 'karras', 'exponential', 'beta'];
 
 export const EULER_BASE_OPTIONS: OptionSpecs<ResolvedEulerBaseOptions> = {
-  numTrainSteps: shared.NUM_TRAIN_STEPS,
-  betaSchedule: shared.BETA_SCHEDULE,
-  betaStart: shared.BETA_START,
-  betaEnd: shared.BETA_END,
-  trainedBetas: shared.TRAINED_BETAS,
+  ...shared.TRAINING_OPTIONS,
   rescaleBetasZeroSnr: shared.RESCALE_BETAS_ZERO_SNR,
   predictionType: shared.predictionTypeOption(PREDICTION_TYPES),
   timestepSpacing: withDefault(shared.TIMESTEP_SPACING, 'linspace'),

@@ -1,5 +1,5 @@
 import { checkInteger, checkNumberIn } from '../../errors';
-import { predictionTypeKey, SHARED_KEYS, type DiffusersKey, type SchedulerTable, TRAINING_KEYS } from '../../config/diffusers_keys';
+import { type DiffusersKey, predictionTypeKey, type SchedulerTable, SHARED_KEYS, THRESHOLDING_KEYS, TRAINING_KEYS } from '../../config/diffusers_keys';
 import type { TimestepSpacing } from '../../schedule/timesteps';
 import { withDefault, type OptionSpec, type OptionSpecs } from '../options';
 import * as shared from '../shared_options';
@@ -81,9 +81,7 @@ export const LCM_OPTIONS: OptionSpecs<ResolvedLcmOptions> = {
   alphaClipStrategy: shared.ALPHA_CLIP_STRATEGY,
   clipDenoisedSample: withDefault(shared.CLIP_DENOISED_SAMPLE, false),
   clipSampleRange: shared.CLIP_SAMPLE_RANGE,
-  thresholding: shared.THRESHOLDING,
-  dynamicThresholdingRatio: shared.DYNAMIC_THRESHOLDING_RATIO,
-  sampleMaxValue: shared.SAMPLE_MAX_VALUE,
+  ...shared.THRESHOLDING_OPTIONS,
   numOriginalSteps: NUM_ORIGINAL_STEPS,
   boundaryConditionTimestepScale: { default: 10, check: (name, value) => checkNumberIn(name, value, { min: 0, openMin: true }) },
   timestepsOffset: shared.TIMESTEPS_OFFSET,
@@ -101,9 +99,7 @@ export const LCM_KEYS: readonly DiffusersKey[] = [
   K.alphaClipStrategy,
   K.timestepsOffset,
   predictionTypeKey(PREDICTION_TYPES),
-  K.thresholding,
-  K.dynamicThresholdingRatio,
-  K.sampleMaxValue,
+  ...THRESHOLDING_KEYS,
   K.timestepSpacing,
   { key: 'timestep_scaling', option: 'boundaryConditionTimestepScale' },
   K.rescaleBetasZeroSnr,

@@ -46,11 +46,7 @@ export type ResolvedPndmOptions = Readonly<Required<Omit<PndmOptions, 'trainedBe
 const PREDICTION_TYPES: readonly PndmPredictionType[] = ['noise', 'angular_velocity'];
 
 export const PNDM_OPTIONS: OptionSpecs<ResolvedPndmOptions> = {
-  numTrainSteps: shared.NUM_TRAIN_STEPS,
-  betaSchedule: shared.BETA_SCHEDULE,
-  betaStart: shared.BETA_START,
-  betaEnd: shared.BETA_END,
-  trainedBetas: shared.TRAINED_BETAS,
+  ...shared.TRAINING_OPTIONS,
   predictionType: shared.predictionTypeOption(PREDICTION_TYPES),
   alphaClipStrategy: withDefault(shared.ALPHA_CLIP_STRATEGY, 'alpha_zero'),
   timestepsOffset: shared.TIMESTEPS_OFFSET,

@@ -1,4 +1,4 @@
-import { predictionTypeKey, SHARED_KEYS, sigmaScheduleKeys, type CompositeKey, type SchedulerTable, TRAINING_KEYS } from '../../config/diffusers_keys';
+import { type CompositeKey, predictionTypeKey, type SchedulerTable, SHARED_KEYS, sigmaScheduleKeys, THRESHOLDING_KEYS, TRAINING_KEYS } from '../../config/diffusers_keys';
 import { checkNumberIn, show } from '../../errors';
 import type { TimestepSpacing } from '../../schedule/timesteps';
 import { withDefault, type OptionSpec, type OptionSpecs } from '../options';
@@ -96,16 +96,10 @@ const DISABLE_CORRECTOR: OptionSpec<readonly number[]> = {
 };
 
 export const UNIPC_OPTIONS: OptionSpecs<ResolvedUniPcOptions> = {
-  numTrainSteps: shared.NUM_TRAIN_STEPS,
-  betaSchedule: shared.BETA_SCHEDULE,
-  betaStart: shared.BETA_START,
-  betaEnd: shared.BETA_END,
-  trainedBetas: shared.TRAINED_BETAS,
+  ...shared.TRAINING_OPTIONS,
   solverOrder: multistep.SOLVER_ORDER,
   predictionType: shared.predictionTypeOption(multistep.MULTISTEP_PREDICTION_TYPES),
-  thresholding: shared.THRESHOLDING,
-  dynamicThresholdingRatio: shared.DYNAMIC_THRESHOLDING_RATIO,
-  sampleMaxValue: shared.SAMPLE_MAX_VALUE,
+  ...shared.THRESHOLDING_OPTIONS,
   predictX0: shared.booleanOption(true),
   solverType: shared.oneOf<UniPcSolverType>(['bh1', 'bh2'], 'bh2'),
   lowerOrderFinal: multistep.LOWER_ORDER_FINAL,
@@ -154,9 +148,7 @@ export const UNIPC_TABLE: SchedulerTable<ResolvedUniPcOptions> = {
     ...TRAINING_KEYS,
     M.solverOrder,
     predictionTypeKey(multistep.MULTISTEP_PREDICTION_TYPES),
-    K.thresholding,
-    K.dynamicThresholdingRatio,
-    K.sampleMaxValue,
+    ...THRESHOLDING_KEYS,
     { key: 'predict_x0', option: 'predictX0' },
     {
       key: 'solver_type',
