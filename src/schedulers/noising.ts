@@ -59,12 +59,11 @@ function trainingTimesteps(numTrainSteps: number): ItemTimestepRule {
 
 /**
  * The table entries of each item's timestep, shaped to broadcast along every axis but the
- * first. Host timesteps take the host values; a tensor of timesteps picks them on the device,
- * through a one-hot product (a gather reads its indices back on some backends), and an
- * out-of-range timestep (which cannot be seen without reading the tensor back) gives NaN for its item.
+ * first. Host timesteps take the host values; a tensor of timesteps picks them on the device
+ * (pickByOneHot), and an out-of-range timestep gives NaN for its item.
  */
 function itemScales(tables: LevelTables, timesteps: ItemTimesteps, shape: readonly number[]): { signal: tf.Tensor; noiseScale: tf.Tensor } {
-  const broadcastShape = [shape[0], ...shape.slice(1).map(() => 1)];
+  const broadcastShape = itemBroadcastShape(shape);
   const { signal: signalTable, noise: noiseTable } = tables;
   if (!(timesteps instanceof tf.Tensor)) {
     return {
@@ -72,8 +71,26 @@ function itemScales(tables: LevelTables, timesteps: ItemTimesteps, shape: readon
       noiseScale: tf.tensor(Float32Array.from(timesteps, (t) => noiseTable[t]), broadcastShape),
     };
   }
-  const inRange = tf.logicalAnd(tf.greaterEqual(timesteps, 0), tf.less(timesteps, signalTable.length));
   const oneHot = tf.oneHot(timesteps, signalTable.length); // [batch, T]; a row of zeros out of range
-  const picked = (table: Float32Array) => tf.reshape(tf.where(inRange, tf.sum(tf.mul(oneHot, tf.tensor1d(table)), 1), tf.fill([shape[0]], NaN)), broadcastShape);
+  const picked = (table: Float32Array) => tf.reshape(nanOutside(timesteps, signalTable.length - 1, pickByOneHot(oneHot, table)), broadcastShape);
   return { signal: picked(signalTable), noiseScale: picked(noiseTable) };
+}
+
+/** [batch, 1, ..., 1]: one value per item of the first axis of `shape`, broadcast along the others. */
+export function itemBroadcastShape(shape: readonly number[]): number[] {
+  return [shape[0], ...shape.slice(1).map(() => 1)];
+}
+
+/**
+ * `values` (one per item) where the item's device timestep lies in [0, last], NaN elsewhere:
+ * a timestep out of range cannot be reported without reading the tensor back.
+ */
+export function nanOutside(timesteps: tf.Tensor, last: number, values: tf.Tensor): tf.Tensor {
+  const inRange = tf.logicalAnd(tf.greaterEqual(timesteps, 0), tf.lessEqual(timesteps, last));
+  return tf.where(inRange, values, tf.fill(values.shape, NaN));
+}
+
+/** table[i] for the i each row of `oneHot` marks (0 for a row of zeros): a gather, which reads its indices back on some backends, as a product. */
+export function pickByOneHot(oneHot: tf.Tensor, table: Float32Array): tf.Tensor {
+  return tf.sum(tf.mul(oneHot, tf.tensor1d(table)), 1);
 }

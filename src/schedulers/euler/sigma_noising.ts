@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { interp } from '../../schedule/sigmas';
-import type { ItemTimesteps } from '../noising';
+import { itemBroadcastShape, nanOutside, pickByOneHot, type ItemTimesteps } from '../noising';
 import { checkNoisingInputs } from '../noising_inputs';
 import type { TrainingSigmas } from './training_sigmas';
 
@@ -41,8 +41,7 @@ function checkInputs(mapping: TimestepToSigma, training: TrainingSigmas, origina
 
 /**
  * sigma(t) per item on the device, without a read-back: the two neighbouring table entries are
- * picked by one-hot products (a gather reads its indices back on some backends) and blended;
- * a timestep out of range gives NaN for its item.
+ * picked by one-hot products and blended; a timestep out of range gives NaN for its item.
  */
 function deviceSigmas(mapping: TimestepToSigma, training: TrainingSigmas, timesteps: tf.Tensor1D): tf.Tensor {
   const t = tf.cast(timesteps, 'float32');
@@ -52,13 +51,10 @@ function deviceSigmas(mapping: TimestepToSigma, training: TrainingSigmas, timest
   const clamped = tf.clipByValue(t, 0, last);
   const low = tf.floor(clamped);
   const oneHot = tf.oneHot(tf.cast(low, 'int32'), table.length);
-  const pick = (values: Float32Array) => tf.sum(tf.mul(oneHot, tf.tensor1d(values)), 1);
-  const lower = pick(table);
-  const upper = pick(Float32Array.from(table, (_, i) => table[Math.min(i + 1, last)]));
+  const lower = pickByOneHot(oneHot, table);
+  const upper = pickByOneHot(oneHot, Float32Array.from(table, (_, i) => table[Math.min(i + 1, last)]));
   const level = tf.add(lower, tf.mul(tf.sub(clamped, low), tf.sub(upper, lower)));
-  const sigma = mapping === 'log' ? tf.exp(level) : level;
-  const inRange = tf.logicalAnd(tf.greaterEqual(t, 0), tf.lessEqual(t, last));
-  return tf.where(inRange, sigma, tf.fill(t.shape, NaN));
+  return nanOutside(t, last, mapping === 'log' ? tf.exp(level) : level);
 }
 
 /**
@@ -68,11 +64,10 @@ function deviceSigmas(mapping: TimestepToSigma, training: TrainingSigmas, timest
 export function sigmaAddNoise(mapping: TimestepToSigma, training: TrainingSigmas, original: tf.Tensor, noise: tf.Tensor, timesteps: ItemTimesteps): tf.Tensor {
   checkInputs(mapping, training, original, noise, timesteps);
   return tf.tidy(() => {
-    const broadcastShape = [original.shape[0], ...original.shape.slice(1).map(() => 1)];
     const sigmas =
       timesteps instanceof tf.Tensor
         ? deviceSigmas(mapping, training, timesteps)
         : tf.tensor1d(Float32Array.from(timesteps, (t) => sigmaAt(mapping, training, t)));
-    return tf.add(original, tf.mul(noise, tf.reshape(sigmas, broadcastShape)));
+    return tf.add(original, tf.mul(noise, tf.reshape(sigmas, itemBroadcastShape(original.shape))));
   });
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ItemTimesteps } from '../noising';
+import { itemBroadcastShape, nanOutside, type ItemTimesteps } from '../noising';
 import { checkNoisingInputs } from '../noising_inputs';
 
 /**
@@ -19,14 +19,12 @@ export function scaleNoise(numTrainSteps: number, original: tf.Tensor, noise: tf
     all: `numbers in [0, ${numTrainSteps}]`,
     accepts: (t) => t >= 0 && t <= numTrainSteps,
   });
-  const batch = original.shape[0];
-  const broadcastShape = [batch, ...original.shape.slice(1).map(() => 1)];
+  const broadcastShape = itemBroadcastShape(original.shape);
   return tf.tidy(() => {
     let sigma: tf.Tensor;
     if (timesteps instanceof tf.Tensor) {
       const values = tf.cast(timesteps, 'float32');
-      const inRange = tf.logicalAnd(tf.greaterEqual(values, 0), tf.lessEqual(values, numTrainSteps));
-      sigma = tf.reshape(tf.where(inRange, tf.div(values, numTrainSteps), tf.fill([batch], NaN)), broadcastShape);
+      sigma = tf.reshape(nanOutside(values, numTrainSteps, tf.div(values, numTrainSteps)), broadcastShape);
     } else {
       sigma = tf.tensor(Float32Array.from(timesteps, (t) => t / numTrainSteps), broadcastShape);
     }
