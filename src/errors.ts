@@ -70,6 +70,16 @@ export function checkNumberIn(
  * An array without holes: every argument that takes an array goes through this first, so that
  * a sparse array (`[, 4]`) is named as such instead of reading `undefined` somewhere later.
  */
+/**
+ * Checks the options object of a call (`call`, e.g. 'init'): an object whose keys are all among
+ * `names`; `example` shows a valid one in the message.
+ */
+export function checkOptionNames(call: string, opts: unknown, names: readonly string[], example: string): void {
+  if (opts === null || typeof opts !== 'object') throw new TypeError(`${call} options must be an object like ${example}, got ${show(opts)}`);
+  const unknown = Object.keys(opts).filter((name) => !names.includes(name));
+  if (unknown.length > 0) throw new TypeError(`unknown ${call} option ${show(unknown[0])}; the options are ${names.join(', ')}`);
+}
+
 export function checkDenseArray(name: string, value: unknown, allowed: string): unknown[] {
   if (!Array.isArray(value)) throw new TypeError(`${name} must be ${allowed}, got ${show(value)}`);
   for (let i = 0; i < value.length; i++) {

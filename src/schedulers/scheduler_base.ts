@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { diffusersConfigOf } from '../config/to_diffusers';
 import type { SchedulerTable } from '../config/diffusers_keys';
-import { checkInteger, checkShape, show } from '../errors';
+import { checkInteger, checkOptionNames, checkShape } from '../errors';
 import { checkSampleTensor, checkStepState } from './check_step';
 import type { ItemTimesteps } from './noising';
 import type { TorchGenerator } from '../random';
@@ -82,10 +82,7 @@ export abstract class SchedulerBase<Options, Init extends InitOptions = InitOpti
    * first step and the model timesteps in call order (the caller's to dispose).
    */
   init(numSteps: number, sampleShape: number[], opts: Init = {} as Init): InitResult {
-    if (opts === null || typeof opts !== 'object') throw new TypeError(`init options must be an object like { seed }, got ${show(opts)}`);
-    const names = [...COMMON_INIT_OPTIONS, ...this.ownInitOptions];
-    const unknown = Object.keys(opts).filter((name) => !names.includes(name));
-    if (unknown.length > 0) throw new TypeError(`unknown init option ${show(unknown[0])}; the options are ${names.join(', ')}`);
+    checkOptionNames('init', opts, [...COMMON_INIT_OPTIONS, ...this.ownInitOptions], '{ seed }');
     const { plans, timestepDtype, initNoiseSigma = 1 } = this.schedule(numSteps, opts);
     const shape = checkShape('sampleShape', sampleShape);
     const { key, generator } = noiseSourceOf(opts);

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { SchedulerTable } from '../../config/diffusers_keys';
-import { show } from '../../errors';
+import { checkOptionNames } from '../../errors';
 import type { RunSchedule, StepPlan } from '../plan';
 import { SchedulerBase, startIndexOf, type InitOptions } from '../scheduler_base';
 import type { CustomSchedule } from './custom_schedule';
@@ -57,9 +57,7 @@ export abstract class EulerFamilyScheduler<Options extends ResolvedEulerBaseOpti
    * `init(numSteps, shape, { sigmas })`.
    */
   sigmasFor(numSteps: number, opts: CustomSchedule = {}): Float64Array {
-    if (opts === null || typeof opts !== 'object') throw new TypeError(`sigmasFor options must be an object like { sigmas } or { timesteps }, got ${show(opts)}`);
-    const unknown = Object.keys(opts).filter((name) => !SCHEDULE_OPTIONS.includes(name));
-    if (unknown.length > 0) throw new TypeError(`unknown sigmasFor option ${show(unknown[0])}; the options are ${SCHEDULE_OPTIONS.join(', ')}`);
+    checkOptionNames('sigmasFor', opts, SCHEDULE_OPTIONS, '{ sigmas } or { timesteps }');
     return Float64Array.from(eulerSigmaRun(this.scheduleOptions, this.training, numSteps, opts).sigmas);
   }
 

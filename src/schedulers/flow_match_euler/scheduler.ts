@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { optionsFromDiffusersConfig } from '../../config/from_diffusers';
-import { checkInteger, show } from '../../errors';
+import { checkInteger, checkOptionNames } from '../../errors';
 import type { ItemTimesteps } from '../noising';
 import type { RunSchedule } from '../plan';
 import { SchedulerBase, startIndexOf } from '../scheduler_base';
@@ -47,9 +47,7 @@ export class FlowMatchEulerScheduler extends SchedulerBase<ResolvedFlowMatchEule
    * `set_timesteps`: numSteps + 1 float32 values as float64, the final 0, or 1 with invertSigmas).
    */
   sigmasFor(numSteps: number, opts: FlowScheduleOptions = {}): Float64Array {
-    if (opts === null || typeof opts !== 'object') throw new TypeError(`sigmasFor options must be an object like { mu }, got ${show(opts)}`);
-    const unknown = Object.keys(opts).filter((name) => !(FLOW_SCHEDULE_OPTIONS as readonly string[]).includes(name));
-    if (unknown.length > 0) throw new TypeError(`unknown sigmasFor option ${show(unknown[0])}; the options are ${FLOW_SCHEDULE_OPTIONS.join(', ')}`);
+    checkOptionNames('sigmasFor', opts, FLOW_SCHEDULE_OPTIONS, '{ mu }');
     return Float64Array.from(this.runSchedule(numSteps, opts).sigmas);
   }
 

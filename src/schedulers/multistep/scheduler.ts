@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { SchedulerTable } from '../../config/diffusers_keys';
-import { show } from '../../errors';
+import { checkOptionNames } from '../../errors';
 import { addNoiseAtLevels, type ItemTimesteps, type LevelTables } from '../noising';
 import type { RunSchedule, StepPlan } from '../plan';
 import { SchedulerBase, startIndexOf, type InitOptions } from '../scheduler_base';
@@ -66,9 +66,7 @@ export abstract class MultistepScheduler<Options extends MultistepOptions, Init 
    * that diffusers rounds or truncates from a float64 sigma may move by 1.
    */
   sigmasFor(numSteps: number, opts: Omit<Init, keyof InitOptions> = {} as Init): Float64Array {
-    if (opts === null || typeof opts !== 'object') throw new TypeError(`sigmasFor options must be an object like { mu }, got ${show(opts)}`);
-    const unknown = Object.keys(opts).filter((name) => !this.ownInitOptions.includes(name));
-    if (unknown.length > 0) throw new TypeError(`unknown sigmasFor option ${show(unknown[0])}; the options are ${this.ownInitOptions.join(', ')}`);
+    checkOptionNames('sigmasFor', opts, this.ownInitOptions, '{ mu }');
     return this.runSigmas(numSteps, opts as Init).sigmas.slice();
   }
 
