@@ -7,7 +7,7 @@
  */
 import { FLOAT32, FLOAT64, shiftFlowSigma, stretchToTerminal, timeShift } from '../../schedule/flow_shifts';
 import { linspaceValues } from '../../schedule/numpy';
-import { betaSigmas, exponentialSigmas, karrasSigmas } from '../../schedule/sigmas';
+import { placedSigmas } from '../../schedule/sigmas';
 import type { ResolvedSchedule } from './init_options';
 import type { ResolvedFlowMatchEulerOptions } from './options';
 
@@ -33,18 +33,8 @@ function trainingEnds(options: ResolvedFlowMatchEulerOptions): { sigmaMax: numbe
 
 /** The sigmas converted to the options' sigma schedule, between their own ends (diffusers' _convert_to_*). */
 function respaced(options: ResolvedFlowMatchEulerOptions, sigmas: Float64Array): Float64Array {
-  const sigmaMax = sigmas[0];
-  const sigmaMin = sigmas[sigmas.length - 1];
-  switch (options.sigmaSchedule) {
-    case 'default':
-      return sigmas;
-    case 'karras':
-      return karrasSigmas(sigmaMin, sigmaMax, sigmas.length);
-    case 'exponential':
-      return exponentialSigmas(sigmaMin, sigmaMax, sigmas.length);
-    case 'beta':
-      return betaSigmas(sigmaMin, sigmaMax, sigmas.length);
-  }
+  if (options.sigmaSchedule === 'default') return sigmas;
+  return placedSigmas(options.sigmaSchedule, sigmas[sigmas.length - 1], sigmas[0], sigmas.length);
 }
 
 /** The schedule of a `numSteps`-step run (diffusers' set_timesteps, steps 1 to 6); numSteps already checked. */
