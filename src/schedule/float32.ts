@@ -1,4 +1,12 @@
-/** Float32 arithmetic that Math.fround alone does not give: a fused multiply-add rounded once. */
+/** Float32 arithmetic: the rounding of each operation of a formula evaluated as numpy or torch does, and a fused multiply-add rounded once. */
+
+/**
+ * How each operation of a formula is rounded: not at all (float64, numpy's float64 arrays), or
+ * to float32 (numpy's float32 arrays, torch's float32 tensors), operand by operand.
+ */
+export type Rounding = (value: number) => number;
+export const FLOAT64: Rounding = (value) => value;
+export const FLOAT32: Rounding = Math.fround;
 
 const scratch = new Float32Array(1);
 const bits = new Uint32Array(scratch.buffer);

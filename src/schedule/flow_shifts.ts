@@ -6,11 +6,7 @@
  * it is, `FLOAT32` (Math.fround) rounds each one, operand by operand in diffusers' order, so
  * that the sigmas agree with diffusers' to the bit.
  */
-
-/** How each operation of a shift is rounded: not at all (float64), or to float32. */
-export type Rounding = (value: number) => number;
-export const FLOAT64: Rounding = (value) => value;
-export const FLOAT32: Rounding = Math.fround;
+import type { Rounding } from './float32';
 
 /**
  * SD3's resolution shift (arXiv 2403.03206, eq. 23 with m/n = shift):

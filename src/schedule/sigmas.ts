@@ -6,6 +6,7 @@
  * schedules agree with its to the last bit where it matters (timesteps, the sigmas a run uses).
  */
 import { betaQuantile } from './beta_quantile';
+import { FLOAT64, type Rounding } from './float32';
 import { linspaceValues } from './numpy';
 
 const f32 = Math.fround;
@@ -50,18 +51,20 @@ export function interp(x: number, xp: ArrayLike<number>, fp: ArrayLike<number>):
 /**
  * The (fractional) training timestep of noise level `sigma`, as diffusers' `_sigma_to_t`: the
  * position of log(sigma) on the ascending `logSigmas` (float32, one per training timestep),
- * linear between the two neighbours that bracket it, clamped to [0, T - 1]. float64.
+ * linear between the two neighbours that bracket it, clamped to [0, T - 1]. `round` is the
+ * precision numpy evaluates it in: float64 for the sigmas set_timesteps computes, float32 for
+ * custom float32 sigmas (every operation but the last blend rounded).
  */
-export function sigmaToTimestep(sigma: number, logSigmas: ArrayLike<number>): number {
-  const logSigma = Math.log(Math.max(sigma, 1e-10));
+export function sigmaToTimestep(sigma: number, logSigmas: ArrayLike<number>, round: Rounding = FLOAT64): number {
+  const logSigma = round(Math.log(Math.max(sigma, round(1e-10))));
   // The last index whose log-sigma is <= log(sigma), at most T - 2 (numpy's cumsum-argmax).
   let low = 0;
-  for (let i = 0; i < logSigmas.length; i++) if (logSigma - logSigmas[i] >= 0) low = i;
+  for (let i = 0; i < logSigmas.length; i++) if (logSigma >= logSigmas[i]) low = i;
   low = Math.min(low, logSigmas.length - 2);
   const lowLog = logSigmas[low];
   const highLog = logSigmas[low + 1];
-  const weight = Math.min(Math.max((lowLog - logSigma) / (lowLog - highLog), 0), 1);
-  return (1 - weight) * low + weight * (low + 1);
+  const weight = Math.min(Math.max(round(round(lowLog - logSigma) / round(lowLog - highLog)), 0), 1);
+  return round(1 - weight) * low + weight * (low + 1);
 }
 
 /**

@@ -2,7 +2,8 @@
  * The sigmas and timesteps of a DPM-Solver run, as diffusers' DPMSolverMultistepScheduler
  * `set_timesteps` makes them (numpy float64, rounded to float32 at the end), plus custom sigmas.
  */
-import { FLOAT64, shiftFlowSigma } from '../../schedule/flow_shifts';
+import { FLOAT64 } from '../../schedule/float32';
+import { shiftFlowSigma } from '../../schedule/flow_shifts';
 import { checkInteger, show } from '../../errors';
 import { linspaceValues } from '../../schedule/numpy';
 import { multistepTimesteps } from '../../schedule/multistep_timesteps';

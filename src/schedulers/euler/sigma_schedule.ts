@@ -6,6 +6,7 @@
  */
 import { checkInteger } from '../../errors';
 import { linspace } from '../../schedule/betas';
+import { FLOAT32 } from '../../schedule/float32';
 import { linspaceValues } from '../../schedule/numpy';
 import { interp, placedSigmas, sigmaToTimestep } from '../../schedule/sigmas';
 import { inferenceTimesteps, type TimestepSpacing } from '../../schedule/timesteps';
@@ -91,20 +92,6 @@ function eulerPlacedSigmas(schedule: Exclude<EulerSigmaSchedule, 'default'>, opt
   return placedSigmas(schedule, sigmaMin, sigmaMax, numSteps);
 }
 
-/**
- * diffusers' _sigma_to_t for a float32 sigma, as numpy evaluates it on set_timesteps' custom
- * sigmas (float32 arrays, so every step but the last blend is float32): the position of
- * log(sigma) between the two training log-sigmas that bracket it.
- */
-function float32SigmaToTimestep(sigma: number, logSigmas: Float32Array): number {
-  const logSigma = f32(Math.log(Math.max(sigma, f32(1e-10))));
-  let low = 0;
-  for (let i = 0; i < logSigmas.length; i++) if (logSigma >= logSigmas[i]) low = i;
-  low = Math.min(low, logSigmas.length - 2);
-  const weight = Math.min(Math.max(f32(f32(logSigmas[low] - logSigma) / f32(logSigmas[low] - logSigmas[low + 1])), 0), 1);
-  return f32(1 - weight) * low + weight * (low + 1);
-}
-
 /** diffusers' final level: 0, or the training sigma of t = 0. */
 function finalSigma(options: EulerScheduleOptions, training: TrainingSigmas): number {
   return options.finalSigmasType === 'sigma_min' ? training.sigmas[0] : 0;
@@ -122,7 +109,7 @@ export function eulerSigmaRun(options: EulerScheduleOptions, training: TrainingS
   let sigmas: Float32Array;
   if (custom.sigmas !== undefined) {
     sigmas = checkCustomSigmas(custom.sigmas, numSteps, finalSigma(options, training), `finalSigmasType '${options.finalSigmasType}'`);
-    timesteps = Float32Array.from(sigmas.subarray(0, numSteps), (sigma) => float32SigmaToTimestep(sigma, training.logSigmas));
+    timesteps = Float32Array.from(sigmas.subarray(0, numSteps), (sigma) => sigmaToTimestep(sigma, training.logSigmas, FLOAT32));
   } else {
     if (custom.timesteps !== undefined && options.sigmaSchedule !== 'default') {
       throw new TypeError(`custom timesteps cannot be used with sigmaSchedule '${options.sigmaSchedule}', which places its own levels; give custom sigmas instead`);

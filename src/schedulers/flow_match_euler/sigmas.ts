@@ -5,7 +5,8 @@
  * dtype), the result rounded to float32 and the timesteps float32(sigma) * numTrainSteps in
  * float32.
  */
-import { FLOAT32, FLOAT64, shiftFlowSigma, stretchToTerminal, timeShift } from '../../schedule/flow_shifts';
+import { FLOAT32, FLOAT64 } from '../../schedule/float32';
+import { shiftFlowSigma, stretchToTerminal, timeShift } from '../../schedule/flow_shifts';
 import { linspaceValues } from '../../schedule/numpy';
 import { placedSigmas } from '../../schedule/sigmas';
 import type { ResolvedSchedule } from './init_options';

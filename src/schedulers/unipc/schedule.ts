@@ -3,7 +3,8 @@
  * `set_timesteps` makes them (numpy float64, rounded to float32 at the end), plus custom sigmas.
  */
 import { checkInteger, show } from '../../errors';
-import { FLOAT64, shiftFlowSigma, stretchToTerminal, timeShift } from '../../schedule/flow_shifts';
+import { FLOAT64 } from '../../schedule/float32';
+import { shiftFlowSigma, stretchToTerminal, timeShift } from '../../schedule/flow_shifts';
 import { linspaceValues } from '../../schedule/numpy';
 import { multistepTimesteps } from '../../schedule/multistep_timesteps';
 import { customSigmaRun, dynamicShiftOf } from '../multistep/custom_schedule';
