@@ -67,10 +67,6 @@ export function checkNumberIn(
 }
 
 /**
- * An array without holes: every argument that takes an array goes through this first, so that
- * a sparse array (`[, 4]`) is named as such instead of reading `undefined` somewhere later.
- */
-/**
  * Checks the options object of a call (`call`, e.g. 'init'): an object whose keys are all among
  * `names`; `example` shows a valid one in the message.
  */
@@ -80,12 +76,25 @@ export function checkOptionNames(call: string, opts: unknown, names: readonly st
   if (unknown.length > 0) throw new TypeError(`unknown ${call} option ${show(unknown[0])}; the options are ${names.join(', ')}`);
 }
 
+/**
+ * An array without holes: every argument that takes an array goes through this first, so that
+ * a sparse array (`[, 4]`) is named as such instead of reading `undefined` somewhere later.
+ */
 export function checkDenseArray(name: string, value: unknown, allowed: string): unknown[] {
   if (!Array.isArray(value)) throw new TypeError(`${name} must be ${allowed}, got ${show(value)}`);
   for (let i = 0; i < value.length; i++) {
     if (!(i in value)) throw new TypeError(`${name} has a hole at index ${i} (a sparse array); it must be ${allowed}`);
   }
   return value;
+}
+
+/**
+ * The values of an array without holes (checkDenseArray) or of a typed array (not a DataView),
+ * as a new plain array: for the arguments that take numbers either way.
+ */
+export function arrayLikeValues(name: string, value: unknown, allowed: string): unknown[] {
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<unknown>);
+  return Array.from(checkDenseArray(name, value, allowed));
 }
 
 /**

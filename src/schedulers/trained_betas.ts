@@ -1,13 +1,11 @@
-import { show } from '../errors';
+import { arrayLikeValues, show } from '../errors';
 
 /**
  * Checks `trainedBetas`: an array (or typed array) of `numTrainSteps` finite numbers in [0, 1].
  * Returns a frozen plain copy, so later changes to the caller's array change nothing.
  */
 export function checkTrainedBetas(name: string, value: unknown, numTrainSteps: number, numTrainStepsName: string): readonly number[] {
-  const isArrayLike = Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
-  if (!isArrayLike) throw new TypeError(`${name} must be an array of ${numTrainStepsName} numbers in [0, 1], got ${show(value)}`);
-  const betas = Array.from(value as ArrayLike<unknown>);
+  const betas = arrayLikeValues(name, value, `an array of ${numTrainStepsName} numbers in [0, 1]`);
   if (betas.length !== numTrainSteps) {
     throw new RangeError(`${name} must hold ${numTrainStepsName} = ${numTrainSteps} values, got ${betas.length}; set ${numTrainStepsName} to the length of ${name}`);
   }

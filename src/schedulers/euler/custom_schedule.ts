@@ -1,4 +1,4 @@
-import { show } from '../../errors';
+import { arrayLikeValues, show } from '../../errors';
 
 /** A schedule of the caller's, as diffusers' set_timesteps takes it (`sigmas=` or `timesteps=`). */
 export interface CustomSchedule {
@@ -10,13 +10,6 @@ export interface CustomSchedule {
   sigmas?: ArrayLike<number>;
   /** The model timesteps of the run, numSteps values descending in [0, numTrainSteps - 1]; the sigmas are interpolated at them. */
   timesteps?: ArrayLike<number>;
-}
-
-/** The values of an array or typed array, or a TypeError that says what `name` must be. */
-function valuesOf(name: string, value: unknown, allowed: string): unknown[] {
-  const isArrayLike = Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
-  if (!isArrayLike) throw new TypeError(`${name} must be an array of ${allowed}, got ${show(value)}`);
-  return Array.from(value as ArrayLike<unknown>);
 }
 
 function checkNumber(name: string, value: unknown, index: number, ok: (x: number) => boolean, allowed: string): number {
@@ -33,7 +26,7 @@ function checkNumber(name: string, value: unknown, index: number, ok: (x: number
  */
 export function checkCustomSigmas(value: unknown, numSteps: number, finalSigma: number, finalSigmaName: string): Float32Array {
   const allowed = `numSteps + 1 (${numSteps + 1}) or numSteps (${numSteps}) descending numbers >= 0`;
-  const given = valuesOf('sigmas', value, allowed);
+  const given = arrayLikeValues('sigmas', value, `an array of ${allowed}`);
   if (given.length !== numSteps && given.length !== numSteps + 1) {
     throw new RangeError(`sigmas must hold numSteps + 1 (${numSteps + 1}) values, the final one included, or numSteps (${numSteps}), got ${given.length}`);
   }
@@ -58,7 +51,7 @@ export function checkCustomSigmas(value: unknown, numSteps: number, finalSigma: 
 export function checkCustomTimesteps(value: unknown, numSteps: number, numTrainSteps: number): Float32Array {
   const last = numTrainSteps - 1;
   const allowed = `numSteps (${numSteps}) descending numbers in [0, ${last}]`;
-  const given = valuesOf('timesteps', value, allowed);
+  const given = arrayLikeValues('timesteps', value, `an array of ${allowed}`);
   if (given.length !== numSteps) throw new RangeError(`timesteps must hold numSteps (${numSteps}) values, got ${given.length}`);
   const timesteps = Float32Array.from(given, (t, i) => checkNumber('timesteps', t, i, (x) => x >= 0 && x <= last, `a number in [0, ${last}]`));
   for (let i = 1; i < timesteps.length; i++) {

@@ -1,4 +1,4 @@
-import { checkInteger, checkNumberIn, show } from '../../errors';
+import { arrayLikeValues, checkInteger, checkNumberIn, show } from '../../errors';
 import { calculateShift } from '../../schedule/flow_shifts';
 import type { InitOptions } from '../scheduler_base';
 import type { ResolvedFlowMatchEulerOptions } from './options';
@@ -34,13 +34,7 @@ export interface ResolvedSchedule {
 /** An array of `count` numbers in (0, max], strictly descending. */
 function checkDescending(name: string, value: unknown, count: number, max: number, maxName: string): number[] {
   const allowed = `an array of numSteps descending numbers in (0, ${maxName}]`;
-  const isArrayLike = Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
-  if (!isArrayLike) throw new TypeError(`${name} must be ${allowed}, got ${show(value)}`);
-  const given = value as ArrayLike<unknown>;
-  for (let i = 0; i < given.length; i++) {
-    if (!(i in given)) throw new TypeError(`${name} has a hole at index ${i} (a sparse array); it must be ${allowed}`);
-  }
-  const values = Array.from(given);
+  const values = arrayLikeValues(name, value, allowed);
   if (values.length !== count) throw new RangeError(`${name} must hold one value per step (numSteps = ${count}), got ${values.length}`);
   values.forEach((item, i) => {
     if (typeof item !== 'number') throw new TypeError(`${name}[${i}] must be a number in (0, ${maxName}], got ${show(item)}`);

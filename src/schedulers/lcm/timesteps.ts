@@ -1,4 +1,4 @@
-import { checkInteger, checkNumberIn, show } from '../../errors';
+import { arrayLikeValues, checkInteger, checkNumberIn, show } from '../../errors';
 import type { InitOptions } from '../scheduler_base';
 
 /** The init options of the consistency schedulers (LCM, TCD): diffusers' set_timesteps arguments. */
@@ -21,11 +21,9 @@ export interface ConsistencyInitOptions extends InitOptions {
 export const CONSISTENCY_INIT_OPTIONS = ['strength', 'timesteps'];
 
 function customTimesteps(value: unknown, numTrainSteps: number): number[] {
-  const isArrayLike = Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
-  if (!isArrayLike || (value as ArrayLike<unknown>).length === 0) {
-    throw new TypeError(`timesteps must be a non-empty array of integers in [0, ${numTrainSteps - 1}], strictly descending, got ${show(value)}`);
-  }
-  const timesteps = Array.from(value as ArrayLike<unknown>);
+  const allowed = `a non-empty array of integers in [0, ${numTrainSteps - 1}], strictly descending`;
+  const timesteps = arrayLikeValues('timesteps', value, allowed);
+  if (timesteps.length === 0) throw new TypeError(`timesteps must be ${allowed}, got ${show(value)}`);
   timesteps.forEach((t, i) => checkInteger(`timesteps[${i}]`, t, 0, numTrainSteps - 1));
   timesteps.forEach((t, i) => {
     if (i > 0 && (t as number) >= (timesteps[i - 1] as number)) {

@@ -3,15 +3,13 @@
  * custom timesteps (DPM-Solver, as diffusers' set_timesteps(timesteps=...)) and the mu of
  * dynamic shifting, checked.
  */
-import { checkInteger, show } from '../../errors';
+import { arrayLikeValues, checkInteger, show } from '../../errors';
 import type { ForwardProcess } from './levels';
 import { nudgeFlowStart, timestepsOfFlowSigmas, timestepsOfSigmas, withFinalSigma, type RunSigmas } from './run_sigmas';
 import type { VpTraining } from './training';
 
 function arrayOf(name: string, value: unknown, allowed: string): number[] {
-  const isArrayLike = Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
-  if (!isArrayLike) throw new TypeError(`${name} must be an array of ${allowed}, got ${show(value)}`);
-  const values = Array.from(value as ArrayLike<unknown>);
+  const values = arrayLikeValues(name, value, `an array of ${allowed}`);
   values.forEach((entry, i) => {
     if (typeof entry !== 'number') throw new TypeError(`${name}[${i}] must be a number, got ${show(entry)}`);
   });
