@@ -5,6 +5,7 @@
  * runs, a shard given twice and a shard missing, each on one line naming the files.
  */
 import { dirname, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import { show } from '../errors';
 import { runSamples } from './batch_plan';
 import { DATASETS } from './cli_options';
@@ -76,7 +77,7 @@ function checkedShards(given: readonly GivenShard[]): GivenShard[] {
     throw new UsageError(`${missing.length === 1 ? 'shard' : `${missing.length} shards`} missing: ${named}${missing.length > 5 ? ', ...' : ''}; merge needs all ${shardCount} shards of the run`);
   }
   const { count, itemShape } = first.output.run;
-  const itemSize = itemShape.reduce((product, size) => product * size, 1);
+  const itemSize = tf.util.sizeFromShape(itemShape as number[]);
   for (const shard of byIndex) {
     const expected = runSamples(count, shard.output.shard).length;
     if (shard.output.values.length !== expected * itemSize) {
@@ -104,7 +105,7 @@ export function mergeCommand(files: readonly string[], flags: MergeFlags): void 
   if (runPng === null) throw new UsageError(`${shards[0].file} is not named as a shard's output (NAME.shard-I-of-N.samples.json): give --out FILE.png`);
   const pngFile = resolve(runPng);
   const samplesFile = samplesFileOf(pngFile);
-  const itemSize = run.itemShape.reduce((product, size) => product * size, 1);
+  const itemSize = tf.util.sizeFromShape(run.itemShape as number[]);
   const values = interleave(shards, run.count, itemSize);
   const view = samplesView(dataset, run.itemShape);
 

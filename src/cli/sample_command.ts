@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import { planBatches, runSamples } from './batch_plan';
 import { runBatches, type BatchResult } from './batch_queue';
 import { shardName, type BackendName, type SampleFlags } from './cli_options';
@@ -81,7 +82,7 @@ export async function sampleCommand(flags: SampleFlags): Promise<void> {
     const batches = planBatches(samples, batch);
     const workers = Math.max(1, Math.min(wantedWorkers, batches.length));
     const run = flags.shard === undefined ? null : describeRun(flags, choice, target.itemShape, count);
-    const itemSize = target.itemShape.reduce((product, size) => product * size, 1);
+    const itemSize = tf.util.sizeFromShape(target.itemShape as number[]);
 
     const finished = flags.shard === undefined ? null : finishedShard(samplesFile, run!, flags.shard);
     let result: BatchResult;
