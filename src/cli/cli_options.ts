@@ -3,6 +3,7 @@
  * commander's InvalidArgumentError, which commander reports on one line naming the flag and the value.
  */
 import { InvalidArgumentError } from 'commander';
+import * as tf from '@tensorflow/tfjs-core';
 
 export const DATASETS = ['glyphs', 'ring'] as const;
 export type DatasetName = (typeof DATASETS)[number];
@@ -92,7 +93,7 @@ export function shapeList(value: string): number[] {
   if (!sizes.every((part) => /^\d+$/.test(part)) || shape.some((size) => size < 1)) {
     throw new InvalidArgumentError('It must be positive integers separated by commas, e.g. 64,64,3 (height, width, channels).');
   }
-  if (shape.reduce((product, size) => product * size, 1) > MAX_ITEM_SIZE) {
+  if (tf.util.sizeFromShape(shape) > MAX_ITEM_SIZE) {
     throw new InvalidArgumentError(`A sample may hold at most ${MAX_ITEM_SIZE} values.`);
   }
   return shape;

@@ -3,6 +3,7 @@
  * following the first sample through the run (its noisy x_t above, its predicted x0 below, at a
  * few steps), then a grid of the samples. Values in [-1, 1] (clipped) map to [0, 255].
  */
+import * as tf from '@tensorflow/tfjs-core';
 import { Canvas, type Rgb } from './canvas';
 
 /** The first sample of a run at one step: x_t and the predicted x0, one item's values each. */
@@ -52,7 +53,7 @@ function drawImage(canvas: Canvas, values: ArrayLike<number>, offset: number, it
 /** The PNG of `count` image samples of `itemShape` (flat values) and the preview strip. */
 export function imageGridPicture(values: Float32Array, count: number, itemShape: readonly number[], preview: readonly PreviewFrame[], style: ImageGridStyle = {}): Buffer {
   const [height, width] = itemShape;
-  const itemSize = itemShape.reduce((product, size) => product * size, 1);
+  const itemSize = tf.util.sizeFromShape(itemShape as number[]);
   const scale = Math.max(1, Math.round(CELL_TARGET / Math.max(height, width)));
   const shown = Math.min(count, GRID_LIMIT);
   const columns = Math.min(GRID_COLUMNS, Math.ceil(Math.sqrt(shown)));

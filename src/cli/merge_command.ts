@@ -5,16 +5,16 @@
  * runs, a shard given twice and a shard missing, each on one line naming the files.
  */
 import { dirname, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import { show } from '../errors';
 import { runSamples } from './batch_plan';
 import { DATASETS } from './cli_options';
 import { roundSeconds } from './rounding';
 import { makeOutputDirectory } from './output_directory';
 import { runDifference } from './run_description';
-import { writeSamples } from './samples_file';
+import { samplesFileOf, writeRunOutput } from './run_output';
 import { samplesView } from './sample_target';
 import { pngFileOfShard, readShardOutput, type ShardOutput } from './shard_output';
-import { writeAll, writeFilesWhole } from './staged_files';
 import { UsageError } from './usage_error';
 
 export interface MergeFlags {
@@ -77,7 +77,7 @@ function checkedShards(given: readonly GivenShard[]): GivenShard[] {
     throw new UsageError(`${missing.length === 1 ? 'shard' : `${missing.length} shards`} missing: ${named}${missing.length > 5 ? ', ...' : ''}; merge needs all ${shardCount} shards of the run`);
   }
   const { count, itemShape } = first.output.run;
-  const itemSize = itemShape.reduce((product, size) => product * size, 1);
+  const itemSize = tf.util.sizeFromShape(itemShape as number[]);
   for (const shard of byIndex) {
     const expected = runSamples(count, shard.output.shard).length;
     if (shard.output.values.length !== expected * itemSize) {
@@ -104,16 +104,13 @@ export function mergeCommand(files: readonly string[], flags: MergeFlags): void 
   const runPng = flags.out ?? pngFileOfShard(shards[0].file);
   if (runPng === null) throw new UsageError(`${shards[0].file} is not named as a shard's output (NAME.shard-I-of-N.samples.json): give --out FILE.png`);
   const pngFile = resolve(runPng);
-  const samplesFile = pngFile.replace(/\.png$/i, '.samples.json');
-  const itemSize = run.itemShape.reduce((product, size) => product * size, 1);
+  const samplesFile = samplesFileOf(pngFile);
+  const itemSize = tf.util.sizeFromShape(run.itemShape as number[]);
   const values = interleave(shards, run.count, itemSize);
   const view = samplesView(dataset, run.itemShape);
 
   makeOutputDirectory(dirname(pngFile));
-  writeFilesWhole([
-    { path: samplesFile, write: (fd) => writeSamples(fd, { shape: [run.count, ...run.itemShape] }, values) },
-    { path: pngFile, write: (fd) => writeAll(fd, view.picture(values, run.count, preview)) },
-  ]);
+  writeRunOutput(pngFile, { itemShape: run.itemShape, count: run.count, values, preview }, view.picture);
 
   const assessed = view.assess(values);
   const seconds = roundSeconds(shards.reduce((sum, shard) => sum + shard.output.seconds, 0));

@@ -13,8 +13,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { importOptional } from './optional_import';
 
 /** Names in variables: optional packages, which neither TypeScript nor the bundler may resolve. */
-export const DAWN_PACKAGE = 'webgpu';
-export const WEBGPU_BACKEND_PACKAGE = '@tensorflow/tfjs-backend-webgpu';
+const DAWN_PACKAGE = 'webgpu';
+const WEBGPU_BACKEND_PACKAGE = '@tensorflow/tfjs-backend-webgpu';
 
 /** What this file uses of Dawn's GPU and GPUAdapter. */
 interface DawnAdapter {

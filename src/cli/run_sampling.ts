@@ -128,7 +128,7 @@ export function localLane(job: SamplingJob): Lane {
 /** Samples 0 to count - 1 in batches of `batch`, in this thread. */
 export async function runSampling(job: LocalSamplingJob): Promise<SamplingResult> {
   const batches = planBatches(runSamples(job.count), job.batch);
-  const itemSize = job.itemShape.reduce((product, size) => product * size, 1);
+  const itemSize = tf.util.sizeFromShape(job.itemShape as number[]);
   const started = performance.now();
   const callsPerBatch = modelCallsOf(job.scheduler, job.steps, job.itemShape);
   const result = await runBatches(batches, [localLane(job)], { itemSize, callsPerBatch, onProgress: job.onProgress, onBatch: job.onChunk });

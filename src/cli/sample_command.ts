@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import { planBatches, runSamples } from './batch_plan';
 import { runBatches, type BatchResult } from './batch_queue';
 import { shardName, type BackendName, type SampleFlags } from './cli_options';
@@ -13,12 +14,12 @@ import { makeOutputDirectory } from './output_directory';
 import { progressBar } from './progress';
 import { roundRate, roundSeconds } from './rounding';
 import { describeRun } from './run_description';
+import { samplesFileOf, writeRunOutput } from './run_output';
 import { localLane, modelCallsOf } from './run_sampling';
-import { writeSamples } from './samples_file';
 import { chooseRun, loadTarget, samplingJob } from './sample_setup';
 import { modelName } from './sample_target';
 import { finishedShard, shardFileOf, shardOutputFile } from './shard_output';
-import { writeAll, writeFilesWhole } from './staged_files';
+import { writeFilesWhole } from './staged_files';
 import { UsageError } from './usage_error';
 import { workerLanes } from './worker_pool';
 
@@ -60,7 +61,7 @@ export async function sampleCommand(flags: SampleFlags): Promise<void> {
   const choice = chooseRun(flags);
   const { entry, scheduler, steps, datasetName } = choice;
   const pngFile = resolve(flags.out ?? `out/${datasetName ?? modelName(flags.model!)}.png`);
-  const samplesFile = flags.shard === undefined ? pngFile.replace(/\.png$/i, '.samples.json') : shardFileOf(pngFile, flags.shard);
+  const samplesFile = flags.shard === undefined ? samplesFileOf(pngFile) : shardFileOf(pngFile, flags.shard);
 
   makeOutputDirectory(dirname(pngFile)); // before sampling: a bad path fails at once
   const target = await loadTarget(flags, choice);
@@ -81,7 +82,7 @@ export async function sampleCommand(flags: SampleFlags): Promise<void> {
     const batches = planBatches(samples, batch);
     const workers = Math.max(1, Math.min(wantedWorkers, batches.length));
     const run = flags.shard === undefined ? null : describeRun(flags, choice, target.itemShape, count);
-    const itemSize = target.itemShape.reduce((product, size) => product * size, 1);
+    const itemSize = tf.util.sizeFromShape(target.itemShape as number[]);
 
     const finished = flags.shard === undefined ? null : finishedShard(samplesFile, run!, flags.shard);
     let result: BatchResult;
@@ -104,10 +105,7 @@ export async function sampleCommand(flags: SampleFlags): Promise<void> {
         const preview: PreviewFrame[] = flags.shard.index === 0 ? result.preview : [];
         writeFilesWhole([shardOutputFile(samplesFile, { run: run!, shard: flags.shard, seconds, preview, values: result.values })]);
       } else {
-        writeFilesWhole([
-          { path: samplesFile, write: (fd) => writeSamples(fd, { shape: [count, ...target.itemShape] }, result.values) },
-          { path: pngFile, write: (fd) => writeAll(fd, target.picture(result.values, count, result.preview)) },
-        ]);
+        writeRunOutput(pngFile, { itemShape: target.itemShape, count, values: result.values, preview: result.preview }, target.picture);
       }
     }
 

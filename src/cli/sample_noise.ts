@@ -34,7 +34,7 @@ function torchStream(seed: bigint): SampleStream {
 }
 
 /** The seed of sample `index` of a run seeded with `runSeed`. */
-export function sampleSeed(runSeed: number, index: number): bigint {
+function sampleSeed(runSeed: number, index: number): bigint {
   return BigInt(runSeed) + BigInt(index);
 }
 

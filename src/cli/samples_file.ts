@@ -7,6 +7,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import * as tf from '@tensorflow/tfjs-core';
 import { writeAll } from './staged_files';
 
 const VALUES_KEY = ',"values":[';
@@ -58,7 +59,7 @@ export function readSamples(path: string): { header: Record<string, unknown> & {
   }
   const shape = header.shape;
   if (!Array.isArray(shape) || !shape.every((size) => Number.isInteger(size) && size >= 0)) throw damaged('no shape');
-  const values = new Float32Array(shape.reduce((product: number, size: number) => product * size, 1));
+  const values = new Float32Array(tf.util.sizeFromShape(shape));
   let count = 0;
   let rest = text.slice(at + VALUES_KEY.length);
   let after: string | null = null;

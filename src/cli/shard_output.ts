@@ -6,6 +6,7 @@
  * needs to write the files one run would have written.
  */
 import { existsSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { ShardSpec } from './cli_options';
 import type { PreviewFrame } from './image_grid';
 import { runDifference, type RunDescription } from './run_description';
@@ -40,7 +41,7 @@ export function shardOutputFile(path: string, output: ShardOutput): OutputFile {
     shard: `${output.shard.index}/${output.shard.count}`,
     seconds: output.seconds,
     preview: output.preview.map((frame) => ({ index: frame.index, sample: Array.from(frame.sample), denoised: Array.from(frame.denoised) })),
-    shape: [output.values.length / output.run.itemShape.reduce((product, size) => product * size, 1), ...output.run.itemShape],
+    shape: [output.values.length / tf.util.sizeFromShape(output.run.itemShape as number[]), ...output.run.itemShape],
   };
   return { path, write: (fd) => writeSamples(fd, header, output.values) };
 }

@@ -46,8 +46,21 @@ export function weightedSum(name: string, terms: ReadonlyArray<readonly [of: str
   return bound === undefined ? { name, terms: kept } : { name, terms: kept, bound };
 }
 
+/** The inputs of all outputs, per combination object: a step asks for them several times (its noise draw, the dispatch, the kernel). */
+const wholeInputs = new WeakMap<Combination, readonly string[]>();
+
 /** The names a combination reads that no value of it defines, in order of first use (THRESHOLDS included when a value is thresholded). */
-export function inputsOf(combination: Combination, outputs: readonly string[] = combination.outputs): string[] {
+export function inputsOf(combination: Combination, outputs: readonly string[] = combination.outputs): readonly string[] {
+  const whole = outputs === combination.outputs;
+  let inputs = whole ? wholeInputs.get(combination) : undefined;
+  if (inputs === undefined) {
+    inputs = readInputs(combination, outputs);
+    if (whole) wholeInputs.set(combination, inputs);
+  }
+  return inputs;
+}
+
+function readInputs(combination: Combination, outputs: readonly string[]): string[] {
   const needed = neededValues(combination, outputs);
   const defined = new Set(combination.values.map((value) => value.name));
   const inputs: string[] = [];

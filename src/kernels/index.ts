@@ -10,7 +10,7 @@
  * the wasm heap (bench/README.md has the figures).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { inputsOf, THRESHOLDS, type Combination } from './combination';
+import { inputsOf, structureKey, THRESHOLDS, type Combination } from './combination';
 import { COMBINATION_KERNEL } from './combination_kernel';
 import { combineOps } from './combination_ops';
 import { combineCpu, isCpuBackend } from './cpu';
@@ -66,9 +66,18 @@ export function activeBackendHasFusedKernel(): boolean {
   return activeFusedKernel() !== null;
 }
 
+/** hasSampleShapedInputs by structure key: a fact of the structure, asked at every step. */
+const sampleShaped = new Map<string, boolean>();
+
 /** Every output reads a tensor of the sample's shape (which gives the kernels their shape). */
 function hasSampleShapedInputs(combination: Combination): boolean {
-  return combination.outputs.every((output) => inputsOf(combination, [output]).some((name) => name !== THRESHOLDS));
+  const key = structureKey(combination);
+  let answer = sampleShaped.get(key);
+  if (answer === undefined) {
+    answer = combination.outputs.every((output) => inputsOf(combination, [output]).some((name) => name !== THRESHOLDS));
+    sampleShaped.set(key, answer);
+  }
+  return answer;
 }
 
 /**

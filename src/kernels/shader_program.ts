@@ -19,7 +19,7 @@ export interface ShaderDialect {
 /** A program computing one output: what it reads and the statements that leave it in `result`. */
 export interface OutputProgram {
   /** The input names it reads, THRESHOLDS included when used (then read into the local `s`). */
-  readonly inputs: string[];
+  readonly inputs: readonly string[];
   /** The float32 uniforms it reads, by name, in order, and their values (host numbers). */
   readonly uniformNames: string[];
   readonly uniformValues: number[];

@@ -57,7 +57,7 @@ export function key(seed: number | bigint): Uint32Array {
  * The most keys one split makes: 2^20 (a million keys take about half a second; a sampling
  * run needs one per step). Within the uint32 iota the split draws from.
  */
-export const MAX_SPLIT_PARTS = 2 ** 20;
+const MAX_SPLIT_PARTS = 2 ** 20;
 
 /**
  * `parts` new keys from one, as `Nx.Random.split(key, parts: parts)` and JAX's

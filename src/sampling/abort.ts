@@ -1,7 +1,7 @@
 /** Cancellation of the sampling loop through an AbortSignal. */
 
 /** An error named 'AbortError' for an aborted signal: its reason if it is one, else a new one. */
-export function abortError(signal: AbortSignal): Error {
+function abortError(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
   // By name, not instanceof: the reason may come from another realm (a worker, a test VM).
   if (typeof reason === 'object' && reason !== null && (reason as Error).name === 'AbortError') return reason as Error;

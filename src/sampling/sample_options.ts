@@ -48,7 +48,6 @@ export interface SampleOptions {
   onStep?: (info: StepInfo) => unknown;
 }
 
-
 /** The options after their checks, with the shape resolved. */
 export interface CheckedSampleOptions {
   numSteps: number;
@@ -101,8 +100,6 @@ function checkImageStart(given: SampleOptions, numSteps: number): { image: tf.Te
   if (given.initialSample !== undefined) throw new TypeError('sample() starts from initialSample (noise) or from image (with strength), not both');
   return { image: checkStartTensor('image', given.image), startIndex: imageStartIndex(numSteps, given.strength) };
 }
-
-/** An image start noises the image with the scheduler's forward process. */
 
 /** Checks the arguments of `sample()` up front, before any tensor is made. */
 export function checkSampleArguments(scheduler: unknown, denoiser: unknown, options: unknown): CheckedSampleOptions {

@@ -64,7 +64,7 @@ const TWO_PI = f32(2 * Math.PI);
  * 1 - u1 = x 2^e with x in [sqrt(1/2), sqrt(2)), log = (x - 1) + polynomial + e log 2 (log 2
  * split as q2 - q1).
  */
-export function boxMullerRadius(u1: number): number {
+function boxMullerRadius(u1: number): number {
   const m = 2 ** 24 - u1 * 2 ** 24;
   const top = 31 - clz32(m); // 1 - u1 = mantissa in [1/2, 1) * 2^(top - 23)
   let mantissa = m * INVERSE_POWERS_OF_TWO[top + 1];
@@ -98,7 +98,7 @@ export function boxMullerRadius(u1: number): number {
  * Cephes' polynomials for cos and sin of x. theta >= 0, so the function's own sign handling
  * is idle.
  */
-export function boxMullerCosSin(u2: number, trig: Float64Array): void {
+function boxMullerCosSin(u2: number, trig: Float64Array): void {
   const theta = f32(TWO_PI * u2);
   let octant = f32(theta * FOUR_OVER_PI) | 0;
   octant = (octant + 1) & ~1;
