@@ -71,7 +71,7 @@ export function checkNumberIn(
  * `names`; `example` shows a valid one in the message.
  */
 export function checkOptionNames(call: string, opts: unknown, names: readonly string[], example: string): void {
-  if (opts === null || typeof opts !== 'object') throw new TypeError(`${call} options must be an object like ${example}, got ${show(opts)}`);
+  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) throw new TypeError(`${call} options must be an object like ${example}, got ${show(opts)}`);
   const unknown = Object.keys(opts).filter((name) => !names.includes(name));
   if (unknown.length > 0) throw new TypeError(`unknown ${call} option ${show(unknown[0])}; the options are ${names.join(', ')}`);
 }

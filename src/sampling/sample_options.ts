@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkInteger, checkNumberIn, checkShape, disposedTensorMessage, show } from '../errors';
+import { checkInteger, checkNumberIn, checkOptionNames, checkShape, disposedTensorMessage, show } from '../errors';
 import { key as keyFromSeed, type TorchGenerator } from '../random';
 import { DdimInverseScheduler } from '../schedulers/ddim/inverse';
 
@@ -112,11 +112,7 @@ export function checkSampleArguments(scheduler: unknown, denoiser: unknown, opti
   if (typeof denoiser !== 'function') {
     throw new TypeError(`denoiser must be a function (sample, timestep, info) => tf.Tensor | Promise<tf.Tensor>, got ${show(denoiser)}`);
   }
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`options must be an object like { numSteps, shape }, got ${show(options)}`);
-  }
-  const unknown = Object.keys(options).filter((name) => !OPTION_NAMES.includes(name));
-  if (unknown.length > 0) throw new TypeError(`unknown sample() option ${show(unknown[0])}; the options are ${OPTION_NAMES.join(', ')}`);
+  checkOptionNames('sample()', options, OPTION_NAMES, '{ numSteps, shape }');
   const given = options as SampleOptions;
 
   const numSteps = checkInteger('numSteps', given.numSteps, 1);

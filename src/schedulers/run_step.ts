@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkOptionNames } from '../errors';
 import { combine } from '../kernels';
 import { inputsOf, THRESHOLDS } from '../kernels/combination';
 import { combineOps } from '../kernels/combination_ops';
@@ -19,6 +20,8 @@ export interface StepResult {
   denoised: tf.Tensor;
 }
 
+const STEP_OPTIONS = ['noise'];
+
 export interface StepOptions {
   /**
    * The standard normal draw of this step, replacing the generator's (diffusers'
@@ -37,7 +40,7 @@ export function runStep(owner: object, state: unknown, sample: unknown, modelOut
   checkStepState(state, owner);
   checkSampleTensor('sample', sample, state.sampleShape, 'the sampleShape given to init');
   checkSampleTensor('modelOutput', modelOutput, sample.shape, 'the shape of sample');
-  if (opts === null || typeof opts !== 'object') throw new TypeError(`step options must be an object like { noise }, got ${String(opts)}`);
+  checkOptionNames('step', opts, STEP_OPTIONS, '{ noise }');
   const injected = opts.noise;
   if (injected !== undefined) checkSampleTensor('opts.noise', injected, sample.shape, 'the shape of sample');
 
