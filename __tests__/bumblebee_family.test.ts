@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LcmScheduler, PndmScheduler, TcdScheduler, type Scheduler } from 'tfjs-diffusion-schedulers';
 import { useBackend } from './helpers/backends';
+import { expectRejected } from './helpers/rejections';
 
 beforeAll(() => useBackend('cpu'));
 
@@ -149,13 +150,6 @@ const CLASSES: FamilyClass[] = [
     }),
   ),
 ];
-
-function expectRejected(run: () => unknown, type: ErrorType, message: RegExp): void {
-  const before = tf.memory().numTensors;
-  expect(run).toThrow(type);
-  expect(run).toThrow(message);
-  expect(tf.memory().numTensors).toBe(before);
-}
 
 describe.each(CLASSES)('$name', ({ create, numSteps, badNumSteps, foreignInitOption }) => {
   const optionNames = Object.keys(create().options);

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { EulerAncestralScheduler, EulerScheduler, loadScheduler } from 'tfjs-diffusion-schedulers';
 import { useBackend } from './helpers/backends';
+import { BAD_NUM_STEPS, expectRejected } from './helpers/rejections';
 
 beforeAll(() => useBackend('cpu'));
 
@@ -12,14 +13,6 @@ const CLASSES: ReadonlyArray<readonly [string, Make, string]> = [
   ['EulerScheduler', (options) => new EulerScheduler(options), 'EulerDiscreteScheduler'],
   ['EulerAncestralScheduler', (options) => new EulerAncestralScheduler(options), 'EulerAncestralDiscreteScheduler'],
 ];
-
-/** Runs `call`, which must throw `type` with `message`, and checks it made no tensor. */
-function expectRejected(call: () => unknown, type: ErrorConstructor | TypeErrorConstructor | RangeErrorConstructor, message: RegExp): void {
-  const before = tf.memory().numTensors;
-  expect(call).toThrow(type);
-  expect(call).toThrow(message);
-  expect(tf.memory().numTensors).toBe(before);
-}
 
 describe.each(CLASSES)('%s', (className, make, diffusersClass) => {
   test.each([
@@ -45,12 +38,7 @@ describe.each(CLASSES)('%s', (className, make, diffusersClass) => {
     expect(make({ predictionType: undefined }).options.predictionType).toBe('noise');
   });
 
-  test.each([
-    [0, /numSteps must be an integer in \[1, 1000\], got 0/],
-    [1001, /numSteps must be an integer in \[1, 1000\], got 1001/],
-    [2.5, /numSteps must be an integer in \[1, 1000\], got 2.5/],
-    [NaN, /numSteps must be an integer in \[1, 1000\], got NaN/],
-  ])('init numSteps %p (and sigmasFor)', (numSteps, message) => {
+  test.each(BAD_NUM_STEPS)('init numSteps %p (and sigmasFor)', (numSteps, message) => {
     const scheduler = make();
     expectRejected(() => scheduler.init(numSteps, [2]), RangeError, message);
     expect(() => scheduler.sigmasFor(numSteps)).toThrow(message);

@@ -7,26 +7,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { random, type Scheduler, type SchedulerState } from 'tfjs-diffusion-schedulers';
 import { SCHEDULERS, type SchedulerEntry } from '../src/schedulers/registry';
 import { useBackend } from './helpers/backends';
+import { expectRejected } from './helpers/rejections';
 
 beforeAll(() => useBackend('cpu'));
 
 const NUM_STEPS = 4;
 const SHAPE = [2, 3];
 const entries = SCHEDULERS.map((entry) => [entry.name, entry] as const);
-
-/** Runs `call`, which must throw `type` with a message matching `message`, and checks it made no tensor. */
-function expectRejected(call: () => unknown, type: new (...args: never[]) => Error, message: RegExp): void {
-  const before = tf.memory().numTensors;
-  let thrown: unknown = null;
-  try {
-    call();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(type);
-  expect((thrown as Error).message).toMatch(message);
-  expect(tf.memory().numTensors).toBe(before);
-}
 
 function started(entry: SchedulerEntry): { scheduler: Scheduler; state: SchedulerState; dispose: () => void } {
   const scheduler = entry.create();
