@@ -1,5 +1,6 @@
 // FlowMatchEulerScheduler on bad input: every message names the argument, the value and what is
-// allowed; nothing leaks, and a state whose step threw can still step.
+// allowed; nothing leaks, and a state whose step threw can still step. The misuse every class
+// shares (foreign and stale states, sparse timesteps, ...) is schedulers_bad_input.test.ts's.
 import * as tf from '@tensorflow/tfjs-core';
 import { DdimScheduler, FlowMatchEulerScheduler } from 'tfjs-diffusion-schedulers';
 import { useBackend } from './helpers/backends';
@@ -130,16 +131,12 @@ describe('step and addNoise misuse', () => {
       [() => scheduler.step(state, bad.intSample, v), TypeError, /sample must be a float32 tensor, got dtype int32/],
       [() => scheduler.step(state, x, bad.otherShape), RangeError, /modelOutput has shape \[3, 2\], which differs from the shape of sample \[2, 3\]/],
       [() => scheduler.step(state, x, v, { noise: bad.flat }), RangeError, /opts.noise has shape \[6\], which differs from the shape of sample \[2, 3\]/],
-      [() => new FlowMatchEulerScheduler().step(state, x, v), Error, /state belongs to another scheduler/],
       [() => new DdimScheduler().step(state, x, v), Error, /state belongs to another scheduler/],
-      [() => scheduler.step({} as never, x, v), TypeError, /state must be the state init\(\) or step\(\) returned, got an object/],
       [() => scheduler.scaleModelInput(state, bad.otherShape), RangeError, /sample has shape \[3, 2\], which differs from the sampleShape given to init \[2, 3\]/],
       [() => scheduler.addNoise(bad.scalar, bad.scalar, []), RangeError, /original must have a first \(batch\) axis, got a scalar/],
       [() => scheduler.addNoise(x, v, [0, 1001]), RangeError, /timesteps\[1\] must be a number in \[0, 1000\], got 1001/],
       [() => scheduler.addNoise(x, v, [NaN, 1]), RangeError, /timesteps\[0\] must be a number in \[0, 1000\], got NaN/],
       [() => scheduler.addNoise(x, v, [500]), RangeError, /timesteps must hold one timestep per item of original's first axis \(2\), got 1/],
-      // eslint-disable-next-line no-sparse-arrays -- the hole is the point
-      [() => scheduler.addNoise(x, v, [, 5] as never), TypeError, /timesteps has a hole at index 0 \(a sparse array\)/],
       [() => scheduler.addNoise(x, v, bad.gone), TypeError, /timesteps was disposed before the call/],
       [() => scheduler.addNoise(x, v, '500' as never), TypeError, /timesteps must be an array of 2 numbers in \[0, 1000\] or a float32 or int32 tf.Tensor1D, got "500"/],
       [() => scheduler.addNoise(x, v, bad.boolTimesteps as never), TypeError, /timesteps must be a float32 or int32 tf.Tensor1D of 2 values .*got a bool tensor of shape \[2\]/],
@@ -152,12 +149,10 @@ describe('step and addNoise misuse', () => {
     expect(out.sample.shape).toEqual(shape);
     tf.dispose([out.sample, out.denoised]);
 
-    expectRejected(() => scheduler.step(state, x, v), Error, /state was already stepped: it is the state before step 0, and the run is at step 1/);
     const last = scheduler.step(out.state, x, v);
     tf.dispose([last.sample, last.denoised]);
     expectRejected(() => scheduler.step(last.state, x, v), RangeError, /step was called past the last timestep: the run has 2 steps and all were taken/);
     state.dispose();
-    expectRejected(() => scheduler.step(out.state, x, v), Error, /state was disposed/);
     expectRejected(() => scheduler.scaleModelInput(out.state, x), Error, /state was disposed/);
     tf.dispose([x, v, timesteps]);
   });

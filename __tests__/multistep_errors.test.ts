@@ -34,7 +34,6 @@ const FAMILIES: Family[] = [
 
 /** Options both classes check alike: [options, error type, message]. */
 const SHARED_OPTIONS: Array<[object, ErrorConstructor, RegExp]> = [
-  [{ numTrainSteps: 0 }, RangeError, /numTrainSteps must be an integer in \[1, 100000\], got 0/],
   [{ betaSchedule: 'cosine' }, RangeError, /betaSchedule must be one of 'linear', 'quadratic', 'squared_cosine', got "cosine"/],
   [{ betaStart: NaN }, RangeError, /betaStart must be a number with 0 < x < 1, got NaN/],
   [{ solverOrder: 0 }, RangeError, /solverOrder must be an integer in \[1, 3\], got 0/],

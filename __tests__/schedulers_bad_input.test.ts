@@ -81,8 +81,8 @@ describe.each(entries)('%s', (_, entry) => {
     expectRejected(() => scheduler.step(state, x, gone), TypeError, /modelOutput was disposed before the call/);
     expectRejected(() => scheduler.step(state, x, [1, 2] as never), TypeError, /modelOutput must be a tf.Tensor, got \[1, 2\]/);
     expectRejected(() => scheduler.step(state, x, p, null as never), TypeError, /step options must be an object like \{ noise \}, got null/);
-    expectRejected(() => scheduler.step(state, x, p, { noise: wide }), RangeError, /opts.noise has shape \[2, 4\]/);
-    expectRejected(() => scheduler.scaleModelInput(state, wide), RangeError, /sample has shape \[2, 4\]/);
+    expectRejected(() => scheduler.step(state, x, p, { noise: wide }), RangeError, /opts.noise has shape \[2, 4\], which differs from the shape of sample \[2, 3\]/);
+    expectRejected(() => scheduler.scaleModelInput(state, wide), RangeError, /sample has shape \[2, 4\], which differs from the sampleShape given to init \[2, 3\]/);
     // The state is untouched by the rejected calls: it steps, then it is used up.
     const out = scheduler.step(state, x, p);
     expect(out.state.index).toBe(1);
