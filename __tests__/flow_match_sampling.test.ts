@@ -2,19 +2,16 @@
 // (addNoise is scale_noise) against diffusers' with_noise case, and the exact denoisers of the
 // command line's data sets meeting DDIM's quality bars (denoisers.test.ts).
 import * as tf from '@tensorflow/tfjs-core';
-import { FlowMatchEulerScheduler, GLYPH_SIZE, glyphsDenoiser, ringDenoiser, sample, type Denoiser, type FlowMatchEulerOptions, type TorchGenerator } from 'tfjs-diffusion-schedulers';
+import { FlowMatchEulerScheduler, GLYPH_SIZE, glyphsDenoiser, ringDenoiser, sample, type FlowMatchEulerOptions, type TorchGenerator } from 'tfjs-diffusion-schedulers';
 import flowMatchEuler from '../fixtures/diffusers/flow_match_euler.json';
 import { glyphsQuality } from '../src/denoisers/glyphs_quality';
 import { ringQuality } from '../src/denoisers/ring_quality';
 import { NODE_BACKENDS, useBackend } from './helpers/backends';
 import { f32, type DiffusersFixture } from './helpers/fixture_arrays';
-import { deterministicNoise, deterministicSample } from './helpers/harness';
+import { deterministicNoise, deterministicSample, referenceDenoiser } from './helpers/harness';
 import { flowCaseRun } from './parity/cases/flow_match_euler';
 
 const fixture = flowMatchEuler as unknown as DiffusersFixture;
-
-/** diffusers' dummy model in its float32 order: (x * t) / (t + 1). */
-const dummy: Denoiser = (x, _, { timestep }) => tf.tidy(() => tf.div(tf.mul(x, timestep), Math.fround(timestep + 1)));
 
 describe.each(NODE_BACKENDS)('on %s', (backend) => {
   beforeAll(() => useBackend(backend));
@@ -28,7 +25,7 @@ describe.each(NODE_BACKENDS)('on %s', (backend) => {
     const image = deterministicSample(recorded.shape);
     const seen: number[] = [];
     const before = tf.memory().numTensors;
-    const result = await sample(scheduler, dummy, { numSteps, image, strength: 0.5, generator, onStep: ({ timestep }) => seen.push(timestep) });
+    const result = await sample(scheduler, referenceDenoiser, { numSteps, image, strength: 0.5, generator, onStep: ({ timestep }) => seen.push(timestep) });
     expect(tf.memory().numTensors).toBe(before + 1);
     expect(recorded.t_start).toBe(5);
     expect(seen).toEqual(recorded.timesteps.slice(5));
