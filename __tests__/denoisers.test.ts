@@ -15,9 +15,8 @@ import {
   sample,
   type Denoiser,
 } from 'tfjs-diffusion-schedulers';
-import { glyphsQuality } from '../src/denoisers/glyphs_quality';
-import { ringQuality } from '../src/denoisers/ring_quality';
 import { NODE_BACKENDS, useBackend } from './helpers/backends';
+import { expectOnGlyphs, expectRingQuality } from './helpers/quality_bars';
 
 /** log p_t(x) of the ring under alpha-bar a, in float64 (log-sum-exp over the components). */
 function ringLogDensity(x: number, y: number, alphaBar: number): number {
@@ -131,14 +130,10 @@ describe.each(NODE_BACKENDS)('on %s', (backend) => {
     const scheduler = new DdimScheduler({ clipDenoisedSample: false });
     const before = tf.memory().numTensors;
     const result = await sample(scheduler, ringDenoiser(scheduler), { numSteps: 50, shape: [4000, 2], seed: 0 });
-    const quality = ringQuality(await result.data());
+    const values = await result.data();
     result.dispose();
     expect(tf.memory().numTensors).toBe(before);
-    expect(quality.shareNearMean).toBeGreaterThanOrEqual(0.98);
-    for (const share of quality.sharePerMean) {
-      expect(share).toBeGreaterThanOrEqual(0.75 / 8);
-      expect(share).toBeLessThanOrEqual(1.25 / 8);
-    }
+    expectRingQuality(values, 0.98, [0.75, 1.25]);
   });
 
   test.each([0, 1])('glyphs, 50 DDIM steps (eta %p): every sample ends on a glyph, crisp', async (eta) => {
@@ -146,10 +141,7 @@ describe.each(NODE_BACKENDS)('on %s', (backend) => {
     const result = await sample(scheduler, glyphsDenoiser(scheduler), { numSteps: 50, shape: [40, GLYPH_SIZE, GLYPH_SIZE, 1], seed: 1 });
     const values = await result.data();
     result.dispose();
-    // 0.01 RMS: every pixel within ~1% of the glyph's; two glyphs are at least 0.61 apart.
-    expect(glyphsQuality(values, 0.01).shareNearGlyph).toBe(1);
-    const digitsSeen = glyphsQuality(values).sharePerGlyph.filter((share) => share > 0).length;
-    expect(digitsSeen).toBeGreaterThanOrEqual(7); // 40 draws over 10 digits
+    expectOnGlyphs(values);
   });
 });
 
