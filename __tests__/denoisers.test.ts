@@ -7,35 +7,15 @@ import {
   DdimScheduler,
   FlowMatchEulerScheduler,
   GLYPH_SIZE,
-  RING_STD,
   glyphImages,
   glyphsDenoiser,
   ringDenoiser,
-  ringMeans,
   sample,
   type Denoiser,
 } from 'tfjs-diffusion-schedulers';
 import { NODE_BACKENDS, useBackend } from './helpers/backends';
 import { expectOnGlyphs, expectRingQuality } from './helpers/quality_bars';
-
-/** log p_t(x) of the ring under alpha-bar a, in float64 (log-sum-exp over the components). */
-function ringLogDensity(x: number, y: number, alphaBar: number): number {
-  const variance = alphaBar * RING_STD ** 2 + 1 - alphaBar;
-  const logTerms = ringMeans().map(([mx, my]) => {
-    const squared = (x - Math.sqrt(alphaBar) * mx) ** 2 + (y - Math.sqrt(alphaBar) * my) ** 2;
-    return Math.log(1 / 8) - Math.log(2 * Math.PI * variance) - squared / (2 * variance);
-  });
-  const top = Math.max(...logTerms);
-  return top + Math.log(logTerms.reduce((sum, term) => sum + Math.exp(term - top), 0));
-}
-
-/** E[eps | x_t] = -sqrt(1 - a) grad log p_t(x_t) (Tweedie), the gradient by central differences. */
-function ringNoiseByFiniteDifferences(x: number, y: number, alphaBar: number): [number, number] {
-  const h = 1e-6;
-  const dx = (ringLogDensity(x + h, y, alphaBar) - ringLogDensity(x - h, y, alphaBar)) / (2 * h);
-  const dy = (ringLogDensity(x, y + h, alphaBar) - ringLogDensity(x, y - h, alphaBar)) / (2 * h);
-  return [-Math.sqrt(1 - alphaBar) * dx, -Math.sqrt(1 - alphaBar) * dy];
-}
+import { ringTweedie } from './helpers/ring_tweedie';
 
 async function callDenoiser(denoiser: Denoiser, x: tf.Tensor, timestep: number): Promise<Float32Array> {
   const timestepTensor = tf.scalar(timestep, 'int32');
@@ -60,7 +40,7 @@ describe.each(NODE_BACKENDS)('on %s', (backend) => {
     const x = tf.tensor2d(points);
     const actual = await callDenoiser(ringDenoiser(scheduler), x, timestep);
     points.forEach(([px, py], i) => {
-      const expected = ringNoiseByFiniteDifferences(px, py, alphaBar);
+      const expected = ringTweedie(px, py, Math.sqrt(alphaBar), Math.sqrt(1 - alphaBar)).noise;
       for (const axis of [0, 1]) {
         // float32 logits reach -1e3 near t = 0; their rounding moves eps by ~1e-4 relative.
         expect(Math.abs(actual[2 * i + axis] - expected[axis])).toBeLessThanOrEqual(1e-4 + 2e-4 * Math.abs(expected[axis]));
