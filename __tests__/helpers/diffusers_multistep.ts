@@ -24,19 +24,21 @@ function lambdaOf(process: Process, sigma: number): number {
 type PredictionType = 'noise' | 'angular_velocity' | 'sample' | 'flow';
 
 /**
- * What both references keep of a run from step `start` on: the run's sigmas (final included),
- * the step index, the converted model outputs so far, how many lower-order steps were taken.
+ * What both references keep of a run from step `start` on: the scheduler's config, the run's
+ * sigmas (final included), the step index, the converted model outputs so far, how many
+ * lower-order steps were taken.
  */
-abstract class DiffusersMultistep {
+abstract class DiffusersMultistep<Config> {
   protected readonly outputs: number[] = [];
   protected lowerOrderNums = 0;
   protected index: number;
   protected readonly numTimesteps: number;
 
   constructor(
+    protected readonly config: Config,
     protected readonly sigmas: readonly number[],
     protected readonly process: Process,
-    start: number,
+    start = 0,
   ) {
     this.index = start;
     this.numTimesteps = sigmas.length - 1;
@@ -68,16 +70,7 @@ export interface DpmConfig {
 }
 
 /** One element through DPMSolverMultistepScheduler.step, from its first step (`sigmas`: the run's, final included). */
-export class DiffusersDpm extends DiffusersMultistep {
-  constructor(
-    private readonly config: DpmConfig,
-    sigmas: readonly number[],
-    process: Process,
-    start = 0,
-  ) {
-    super(sigmas, process, start);
-  }
-
+export class DiffusersDpm extends DiffusersMultistep<DpmConfig> {
   step(modelOutput: number, sample: number, noise: number): number {
     const n = this.numTimesteps;
     const { solverOrder, lowerOrderFinal, eulerAtFinal, finalSigmasType } = this.config;
@@ -213,18 +206,9 @@ function solveSystem(matrix: number[][], rhs: number[]): number[] {
 }
 
 /** One element through UniPCMultistepScheduler.step (with its last_sample), from its first step. */
-export class DiffusersUniPc extends DiffusersMultistep {
+export class DiffusersUniPc extends DiffusersMultistep<UniPcConfig> {
   private lastSample: number | null = null;
   private thisOrder = 0;
-
-  constructor(
-    private readonly config: UniPcConfig,
-    sigmas: readonly number[],
-    process: Process,
-    start = 0,
-  ) {
-    super(sigmas, process, start);
-  }
 
   /** rks, the hh-terms and (rhos of) R \ b for an interval from sigma index `s0` to `t`, p earlier outputs back. */
   private terms(t: number, s0: number, order: number) {
