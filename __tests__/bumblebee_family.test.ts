@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LcmScheduler, PndmScheduler, TcdScheduler, type Scheduler } from 'tfjs-diffusion-schedulers';
 import { useBackend } from './helpers/backends';
+import { expectRejected } from './helpers/rejections';
 
 beforeAll(() => useBackend('cpu'));
 
@@ -20,10 +21,8 @@ type ErrorType = typeof TypeError | typeof RangeError;
  */
 const BAD_OPTIONS: Record<string, Array<[unknown, ErrorType, RegExp]>> = {
   numTrainSteps: [
-    [0, RangeError, /numTrainSteps must be an integer (>= 1|in \[1, \d+\]), got 0/],
     [2.5, RangeError, /numTrainSteps must be an integer (>= 1|in \[1, \d+\]), got 2.5/],
     [NaN, RangeError, /numTrainSteps must be an integer (>= 1|in \[1, \d+\]), got NaN/],
-    [Infinity, RangeError, /numTrainSteps must be an integer (>= 1|in \[1, \d+\]), got Infinity/],
     ['1000', TypeError, /numTrainSteps must be an integer (>= 1|in \[1, \d+\]), got "1000"/],
   ],
   betaSchedule: [
@@ -149,13 +148,6 @@ const CLASSES: FamilyClass[] = [
     }),
   ),
 ];
-
-function expectRejected(run: () => unknown, type: ErrorType, message: RegExp): void {
-  const before = tf.memory().numTensors;
-  expect(run).toThrow(type);
-  expect(run).toThrow(message);
-  expect(tf.memory().numTensors).toBe(before);
-}
 
 describe.each(CLASSES)('$name', ({ create, numSteps, badNumSteps, foreignInitOption }) => {
   const optionNames = Object.keys(create().options);

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DdimScheduler, random, type DdimOptions } from 'tfjs-diffusion-schedulers';
 import { NODE_BACKENDS, useBackend } from './helpers/backends';
+import { keysOfRun } from './helpers/run_keys';
 
 /** Bumblebee's do_step, element by element (no tensors), with the noise z given. */
 function bumblebeeStep(options: Required<DdimOptions>, alphaBars: Float32Array, t: number, gap: number, x: number, p: number, z: number) {
@@ -61,26 +62,9 @@ describe.each(NODE_BACKENDS)('on %s', (backend) => {
 describe('the PRNG key through a run', () => {
   beforeAll(() => useBackend('cpu'));
 
-  function keysOfRun(options: DdimOptions, numSteps: number) {
-    const scheduler = new DdimScheduler(options);
-    const { state: first, timesteps } = scheduler.init(numSteps, [3], { seed: 0 });
-    const keys = [Array.from(first.key!)];
-    let state = first;
-    const x = tf.zeros([3]);
-    for (let i = 0; i < numSteps; i++) {
-      const out = scheduler.step(state, x, x);
-      tf.dispose([out.sample, out.denoised]);
-      state = out.state;
-      keys.push(Array.from(state.key!));
-    }
-    tf.dispose([x, timesteps]);
-    state.dispose();
-    return keys;
-  }
-
   test('eta = 0 keeps the key; eta > 0 advances it on every step, the last included', () => {
-    expect(new Set(keysOfRun({}, 3).map(String)).size).toBe(1);
-    const keys = keysOfRun({ eta: 1 }, 3);
+    expect(new Set(keysOfRun(new DdimScheduler({}), 3, 0).map(String)).size).toBe(1);
+    const keys = keysOfRun(new DdimScheduler({ eta: 1 }), 3, 0);
     expect(keys[0]).toEqual(Array.from(random.key(0)));
     for (let i = 1; i < keys.length; i++) expect(keys[i]).toEqual(Array.from(random.split(Uint32Array.from(keys[i - 1]))[0]));
   });

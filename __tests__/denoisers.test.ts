@@ -7,36 +7,15 @@ import {
   DdimScheduler,
   FlowMatchEulerScheduler,
   GLYPH_SIZE,
-  RING_STD,
   glyphImages,
   glyphsDenoiser,
   ringDenoiser,
-  ringMeans,
   sample,
   type Denoiser,
 } from 'tfjs-diffusion-schedulers';
-import { glyphsQuality } from '../src/denoisers/glyphs_quality';
-import { ringQuality } from '../src/denoisers/ring_quality';
 import { NODE_BACKENDS, useBackend } from './helpers/backends';
-
-/** log p_t(x) of the ring under alpha-bar a, in float64 (log-sum-exp over the components). */
-function ringLogDensity(x: number, y: number, alphaBar: number): number {
-  const variance = alphaBar * RING_STD ** 2 + 1 - alphaBar;
-  const logTerms = ringMeans().map(([mx, my]) => {
-    const squared = (x - Math.sqrt(alphaBar) * mx) ** 2 + (y - Math.sqrt(alphaBar) * my) ** 2;
-    return Math.log(1 / 8) - Math.log(2 * Math.PI * variance) - squared / (2 * variance);
-  });
-  const top = Math.max(...logTerms);
-  return top + Math.log(logTerms.reduce((sum, term) => sum + Math.exp(term - top), 0));
-}
-
-/** E[eps | x_t] = -sqrt(1 - a) grad log p_t(x_t) (Tweedie), the gradient by central differences. */
-function ringNoiseByFiniteDifferences(x: number, y: number, alphaBar: number): [number, number] {
-  const h = 1e-6;
-  const dx = (ringLogDensity(x + h, y, alphaBar) - ringLogDensity(x - h, y, alphaBar)) / (2 * h);
-  const dy = (ringLogDensity(x, y + h, alphaBar) - ringLogDensity(x, y - h, alphaBar)) / (2 * h);
-  return [-Math.sqrt(1 - alphaBar) * dx, -Math.sqrt(1 - alphaBar) * dy];
-}
+import { expectOnGlyphs, expectRingQuality } from './helpers/quality_bars';
+import { ringTweedie } from './helpers/ring_tweedie';
 
 async function callDenoiser(denoiser: Denoiser, x: tf.Tensor, timestep: number): Promise<Float32Array> {
   const timestepTensor = tf.scalar(timestep, 'int32');
@@ -61,7 +40,7 @@ describe.each(NODE_BACKENDS)('on %s', (backend) => {
     const x = tf.tensor2d(points);
     const actual = await callDenoiser(ringDenoiser(scheduler), x, timestep);
     points.forEach(([px, py], i) => {
-      const expected = ringNoiseByFiniteDifferences(px, py, alphaBar);
+      const expected = ringTweedie(px, py, Math.sqrt(alphaBar), Math.sqrt(1 - alphaBar)).noise;
       for (const axis of [0, 1]) {
         // float32 logits reach -1e3 near t = 0; their rounding moves eps by ~1e-4 relative.
         expect(Math.abs(actual[2 * i + axis] - expected[axis])).toBeLessThanOrEqual(1e-4 + 2e-4 * Math.abs(expected[axis]));
@@ -131,14 +110,10 @@ describe.each(NODE_BACKENDS)('on %s', (backend) => {
     const scheduler = new DdimScheduler({ clipDenoisedSample: false });
     const before = tf.memory().numTensors;
     const result = await sample(scheduler, ringDenoiser(scheduler), { numSteps: 50, shape: [4000, 2], seed: 0 });
-    const quality = ringQuality(await result.data());
+    const values = await result.data();
     result.dispose();
     expect(tf.memory().numTensors).toBe(before);
-    expect(quality.shareNearMean).toBeGreaterThanOrEqual(0.98);
-    for (const share of quality.sharePerMean) {
-      expect(share).toBeGreaterThanOrEqual(0.75 / 8);
-      expect(share).toBeLessThanOrEqual(1.25 / 8);
-    }
+    expectRingQuality(values, 0.98, [0.75, 1.25]);
   });
 
   test.each([0, 1])('glyphs, 50 DDIM steps (eta %p): every sample ends on a glyph, crisp', async (eta) => {
@@ -146,10 +121,7 @@ describe.each(NODE_BACKENDS)('on %s', (backend) => {
     const result = await sample(scheduler, glyphsDenoiser(scheduler), { numSteps: 50, shape: [40, GLYPH_SIZE, GLYPH_SIZE, 1], seed: 1 });
     const values = await result.data();
     result.dispose();
-    // 0.01 RMS: every pixel within ~1% of the glyph's; two glyphs are at least 0.61 apart.
-    expect(glyphsQuality(values, 0.01).shareNearGlyph).toBe(1);
-    const digitsSeen = glyphsQuality(values).sharePerGlyph.filter((share) => share > 0).length;
-    expect(digitsSeen).toBeGreaterThanOrEqual(7); // 40 draws over 10 digits
+    expectOnGlyphs(values);
   });
 });
 

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DdimScheduler, GLYPH_SIZE, RING_STD, glyphImages, glyphsDenoiser, ringDenoiser, ringMeans, type Denoiser, type DenoiserInfo } from 'tfjs-diffusion-schedulers';
 import { NODE_BACKENDS, useBackend } from './helpers/backends';
+import { ringTweedie } from './helpers/ring_tweedie';
 
 type PredictionType = 'noise' | 'angular_velocity' | 'sample' | 'flow';
 const PREDICTION_TYPES: readonly PredictionType[] = ['noise', 'angular_velocity', 'sample', 'flow'];
@@ -19,31 +20,6 @@ function predictionFrom(type: PredictionType, alpha: number, sigma: number, deno
   if (type === 'sample') return denoised;
   if (type === 'flow') return noise - denoised;
   return (alpha * noise - sigma * denoised) / Math.hypot(alpha, sigma);
-}
-
-/** log p_t(x) of the ring at level (alpha, sigma), float64: a mixture of N(alpha mu_k, (alpha^2 s^2 + sigma^2) I). */
-function ringLogDensity(x: number, y: number, alpha: number, sigma: number): number {
-  const variance = alpha * alpha * RING_STD ** 2 + sigma * sigma;
-  const logTerms = ringMeans().map(([mx, my]) => Math.log(1 / 8) - Math.log(2 * Math.PI * variance) - ((x - alpha * mx) ** 2 + (y - alpha * my) ** 2) / (2 * variance));
-  const top = Math.max(...logTerms);
-  return top + Math.log(logTerms.reduce((sum, term) => sum + Math.exp(term - top), 0));
-}
-
-/**
- * Tweedie's formula with the score by central differences: E[eps | x] = -sigma grad log p(x)
- * and E[x0 | x] = (x + sigma^2 grad log p(x)) / alpha; at alpha = 0 x_t says nothing of x0,
- * whose mean is the mean of the means, 0.
- */
-function ringTweedie(x: number, y: number, alpha: number, sigma: number): { noise: number[]; denoised: number[] } {
-  const h = 1e-6;
-  const grad = [
-    (ringLogDensity(x + h, y, alpha, sigma) - ringLogDensity(x - h, y, alpha, sigma)) / (2 * h),
-    (ringLogDensity(x, y + h, alpha, sigma) - ringLogDensity(x, y - h, alpha, sigma)) / (2 * h),
-  ];
-  return {
-    noise: grad.map((g) => -sigma * g),
-    denoised: alpha === 0 ? [0, 0] : [x, y].map((v, i) => (v + sigma * sigma * grad[i]) / alpha),
-  };
 }
 
 async function predict(denoiser: Denoiser, x: tf.Tensor, info: DenoiserInfo): Promise<Float32Array> {

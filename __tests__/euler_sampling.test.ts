@@ -8,7 +8,7 @@ import eulerFixture from '../fixtures/diffusers/euler.json';
 import ancestralFixture from '../fixtures/diffusers/euler_ancestral.json';
 import { EulerAncestralScheduler, EulerScheduler, sample, type TorchGenerator } from 'tfjs-diffusion-schedulers';
 import { caseNoise, f32, type DiffusersCase, type DiffusersFixture } from './helpers/fixture_arrays';
-import { deterministicNoise, deterministicSample } from './helpers/harness';
+import { deterministicNoise, deterministicSample, referenceDenoiser } from './helpers/harness';
 
 const FIXTURES: Record<string, DiffusersFixture> = {
   euler: eulerFixture as unknown as DiffusersFixture,
@@ -42,8 +42,6 @@ function replayGenerator(start: tf.Tensor, draws: Float32Array[]): TorchGenerato
   } as unknown as TorchGenerator;
 }
 
-/** diffusers' dummy model, as its tests evaluate it in float32: (x * t) / (t + 1). */
-const dummyModel = (x: tf.Tensor, _: tf.Scalar, info: { timestep: number }) => tf.tidy(() => tf.div(tf.mul(x, info.timestep), Math.fround(info.timestep + 1)));
 
 function misses(actual: ArrayLike<number>, expected: Float32Array): string[] {
   return Array.from(expected).flatMap((x, i) => (Math.abs(actual[i] - x) <= TOLERANCE.abs + TOLERANCE.rel * Math.abs(x) ? [] : [`[${i}] ${actual[i]} vs ${x}`]));
@@ -76,11 +74,11 @@ describe("sample() reproduces diffusers' pipeline runs", () => {
       const [deterministic, noise] = [deterministicSample(shape), deterministicNoise(shape)];
       const image = tf.mul(deterministic, Math.max(...scheduler.sigmasFor(numSteps)));
       const strength = (numSteps - recorded.t_start!) / numSteps;
-      result = await sample(scheduler, dummyModel, { numSteps, image, strength, generator: replayGenerator(noise, draws) });
+      result = await sample(scheduler, referenceDenoiser, { numSteps, image, strength, generator: replayGenerator(noise, draws) });
       tf.dispose([deterministic, noise, image]);
     } else {
       const start = deterministicSample(shape);
-      result = await sample(scheduler, dummyModel, { numSteps, shape, generator: replayGenerator(start, draws) });
+      result = await sample(scheduler, referenceDenoiser, { numSteps, shape, generator: replayGenerator(start, draws) });
       start.dispose();
     }
     expect(misses(result.dataSync(), f32(recorded.final_sample))).toEqual([]);

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DdimScheduler, EulerAncestralScheduler, EulerScheduler, random, type EulerOptions, type PredictionType } from 'tfjs-diffusion-schedulers';
 import { ancestralStep } from '../src/schedulers/euler_ancestral/plan';
 import { NODE_BACKENDS, useBackend } from './helpers/backends';
+import { keysOfRun } from './helpers/run_keys';
 
 const PREDICTION_TYPES: readonly PredictionType[] = ['noise', 'angular_velocity', 'sample'];
 
@@ -14,6 +15,36 @@ function denoisedOf(predictionType: PredictionType, x: number, p: number, sigma:
   if (predictionType === 'noise') return x - sigmaHat * p;
   if (predictionType === 'angular_velocity') return (-sigma / Math.sqrt(sigma * sigma + 1)) * p + x / (sigma * sigma + 1);
   return p;
+}
+
+/** One element's step in float64: the next sample and x0 from the sample x, model output p and noise z. */
+type ElementStep = (x: number, p: number, z: number) => { next: number; denoised: number };
+
+/**
+ * Six steps from the scheduler's start noise (seeded), with seeded model outputs and noise, each
+ * element's sample and x0 against `reference(i)`, step i written out in float64, to 1e-5
+ * relative (of the value and of the step's input).
+ */
+function expectSixSteps(scheduler: EulerScheduler | EulerAncestralScheduler, shape: number[], seeds: { init: number; sample: number; prediction: number; noise: number }, reference: (i: number) => ElementStep): void {
+  const { state: first, timesteps } = scheduler.init(6, shape, { seed: seeds.init });
+  let state = first;
+  let sample = tf.tidy(() => tf.mul(tf.randomNormal(shape, 0, 1, 'float32', seeds.sample), state.initNoiseSigma));
+  for (let i = 0; i < 6; i++) {
+    const prediction = tf.randomNormal(shape, 0, 1, 'float32', seeds.prediction + i);
+    const noise = tf.randomNormal(shape, 0, 1, 'float32', seeds.noise + i);
+    const out = scheduler.step(state, sample, prediction, { noise });
+    const [x, p, z, next, x0] = [sample, prediction, noise, out.sample, out.denoised].map((tensor) => tensor.dataSync());
+    const step = reference(i);
+    for (let j = 0; j < x.length; j++) {
+      const expected = step(x[j], p[j], z[j]);
+      expect(Math.abs(next[j] - expected.next)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(expected.next) + Math.abs(x[j])));
+      expect(Math.abs(x0[j] - expected.denoised)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(expected.denoised) + Math.abs(x[j])));
+    }
+    tf.dispose([sample, prediction, noise, out.denoised]);
+    ({ state, sample } = out);
+  }
+  tf.dispose([sample, timesteps]);
+  state.dispose();
 }
 
 /** A model of the model input and the timestep: smooth, not linear in its input. */
@@ -32,61 +63,33 @@ describe.each(NODE_BACKENDS)('on %s', (backend) => {
 
   test.each(eulerRuns.map((o) => [JSON.stringify(o), o] as const))('Euler: every step of a 6-step run as k-diffusion computes it, %s', (_, options) => {
     const scheduler = new EulerScheduler(options);
-    const shape = [2, 8];
     const sigmas = scheduler.sigmasFor(6);
-    const { state: first, timesteps } = scheduler.init(6, shape, { seed: 3 });
-    let state = first;
-    let sample = tf.mul(tf.randomNormal(shape, 0, 1, 'float32', 5), state.initNoiseSigma);
-    for (let i = 0; i < 6; i++) {
-      const prediction = tf.randomNormal(shape, 0, 1, 'float32', 10 + i);
-      const noise = tf.randomNormal(shape, 0, 1, 'float32', 20 + i);
-      const out = scheduler.step(state, sample, prediction, { noise });
-      const [x, p, z, next, x0] = [sample, prediction, noise, out.sample, out.denoised].map((tensor) => tensor.dataSync());
+    const { sChurn, sTmin, sTmax, sNoise, predictionType } = scheduler.options;
+    expectSixSteps(scheduler, [2, 8], { init: 3, sample: 5, prediction: 10, noise: 20 }, (i) => {
       const sigma = sigmas[i];
-      const { sChurn, sTmin, sTmax, sNoise } = scheduler.options;
       const gamma = sTmin <= sigma && sigma <= sTmax ? Math.min(sChurn / 6, Math.SQRT2 - 1) : 0;
       const sigmaHat = sigma * (1 + gamma);
-      for (let j = 0; j < x.length; j++) {
-        const churned = x[j] + (gamma > 0 ? z[j] * sNoise * Math.sqrt(sigmaHat ** 2 - sigma ** 2) : 0);
-        const denoised = denoisedOf(scheduler.options.predictionType, churned, p[j], sigma, sigmaHat);
-        const expected = churned + ((churned - denoised) / sigmaHat) * (sigmas[i + 1] - sigmaHat);
-        expect(Math.abs(next[j] - expected)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(expected) + Math.abs(x[j])));
-        expect(Math.abs(x0[j] - denoised)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(denoised) + Math.abs(x[j])));
-      }
-      tf.dispose([sample, prediction, noise, out.denoised]);
-      ({ state, sample } = out);
-    }
-    tf.dispose([sample, timesteps]);
-    state.dispose();
+      return (x, p, z) => {
+        const churned = x + (gamma > 0 ? z * sNoise * Math.sqrt(sigmaHat ** 2 - sigma ** 2) : 0);
+        const denoised = denoisedOf(predictionType, churned, p, sigma, sigmaHat);
+        return { next: churned + ((churned - denoised) / sigmaHat) * (sigmas[i + 1] - sigmaHat), denoised };
+      };
+    });
   });
 
   test.each(PREDICTION_TYPES)('Euler ancestral: every step of a 6-step run as k-diffusion computes it, %s', (predictionType) => {
     const scheduler = new EulerAncestralScheduler({ predictionType, timestepSpacing: 'leading' });
-    const shape = [3, 5];
     const sigmas = scheduler.sigmasFor(6);
-    const { state: first, timesteps } = scheduler.init(6, shape, { seed: 4 });
-    let state = first;
-    let sample = tf.mul(tf.randomNormal(shape, 0, 1, 'float32', 6), state.initNoiseSigma);
-    for (let i = 0; i < 6; i++) {
-      const prediction = tf.randomNormal(shape, 0, 1, 'float32', 30 + i);
-      const noise = tf.randomNormal(shape, 0, 1, 'float32', 40 + i);
-      const out = scheduler.step(state, sample, prediction, { noise });
-      const [x, p, z, next, x0] = [sample, prediction, noise, out.sample, out.denoised].map((tensor) => tensor.dataSync());
+    expectSixSteps(scheduler, [3, 5], { init: 4, sample: 6, prediction: 30, noise: 40 }, (i) => {
       const [sigma, sigmaNext] = [sigmas[i], sigmas[i + 1]];
       // k-diffusion's get_ancestral_step(sigma, sigmaNext), eta = 1, in float64.
       const sigmaUp = Math.min(sigmaNext, Math.sqrt((sigmaNext ** 2 * (sigma ** 2 - sigmaNext ** 2)) / sigma ** 2));
       const sigmaDown = Math.sqrt(sigmaNext ** 2 - sigmaUp ** 2);
-      for (let j = 0; j < x.length; j++) {
-        const denoised = denoisedOf(predictionType, x[j], p[j], sigma, sigma);
-        const expected = x[j] + ((x[j] - denoised) / sigma) * (sigmaDown - sigma) + z[j] * sigmaUp;
-        expect(Math.abs(next[j] - expected)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(expected) + Math.abs(x[j])));
-        expect(Math.abs(x0[j] - denoised)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(denoised) + Math.abs(x[j])));
-      }
-      tf.dispose([sample, prediction, noise, out.denoised]);
-      ({ state, sample } = out);
-    }
-    tf.dispose([sample, timesteps]);
-    state.dispose();
+      return (x, p, z) => {
+        const denoised = denoisedOf(predictionType, x, p, sigma, sigma);
+        return { next: x + ((x - denoised) / sigma) * (sigmaDown - sigma) + z * sigmaUp, denoised };
+      };
+    });
   });
 
   // Karras et al. 2022, section 3: DDIM's update is Euler's method on the probability-flow ODE in
@@ -159,38 +162,21 @@ describe('Euler ancestral: sigma_up and sigma_down (k-diffusion get_ancestral_st
 describe('which steps draw noise', () => {
   beforeAll(() => useBackend('cpu'));
 
-  /** The Nx key of every state of a run (a draw splits it), and the run's sigmas. */
-  function keysOfRun(scheduler: EulerScheduler | EulerAncestralScheduler, numSteps: number): number[][] {
-    const { state: first, timesteps } = scheduler.init(numSteps, [3], { seed: 0 });
-    const keys = [Array.from(first.key!)];
-    let state = first;
-    const x = tf.ones([3]);
-    for (let i = 0; i < numSteps; i++) {
-      const out = scheduler.step(state, x, x);
-      tf.dispose([out.sample, out.denoised]);
-      state = out.state;
-      keys.push(Array.from(state.key!));
-    }
-    tf.dispose([x, timesteps]);
-    state.dispose();
-    return keys;
-  }
-
   const changes = (keys: number[][]) => keys.slice(1).map((key, i) => key.join() !== keys[i].join());
 
   test('Euler draws only where it churns (gamma > 0: sChurn > 0 and sTmin <= sigma <= sTmax), as diffusers calls randn_tensor', () => {
-    expect(changes(keysOfRun(new EulerScheduler(), 5))).toEqual([false, false, false, false, false]);
+    expect(changes(keysOfRun(new EulerScheduler(), 5, 1))).toEqual([false, false, false, false, false]);
     const bounded = new EulerScheduler({ sChurn: 1, sTmin: 0.5, sTmax: 10 });
     const churns = Array.from(bounded.sigmasFor(5).subarray(0, 5), (sigma) => sigma >= 0.5 && sigma <= 10);
     expect(churns).toContain(true);
     expect(churns).toContain(false);
-    expect(changes(keysOfRun(bounded, 5))).toEqual(churns);
+    expect(changes(keysOfRun(bounded, 5, 1))).toEqual(churns);
     // s_noise 0 still draws (diffusers draws, then scales by 0).
-    expect(changes(keysOfRun(new EulerScheduler({ sChurn: 1, sNoise: 0 }), 3))).toEqual([true, true, true]);
+    expect(changes(keysOfRun(new EulerScheduler({ sChurn: 1, sNoise: 0 }), 3, 1))).toEqual([true, true, true]);
   });
 
   test('Euler ancestral draws on every step, the last one too', () => {
-    expect(changes(keysOfRun(new EulerAncestralScheduler(), 4))).toEqual([true, true, true, true]);
+    expect(changes(keysOfRun(new EulerAncestralScheduler(), 4, 1))).toEqual([true, true, true, true]);
   });
 
   test("with torch's generator, the steps continue its stream in diffusers' order", () => {

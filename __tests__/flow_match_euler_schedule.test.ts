@@ -6,19 +6,12 @@ import { FlowMatchEulerScheduler, loadScheduler } from 'tfjs-diffusion-scheduler
 import flowMatchEuler from '../fixtures/diffusers/flow_match_euler.json';
 import { calculateShift } from '../src/schedule/flow_shifts';
 import { useBackend } from './helpers/backends';
+import { expectCloseToDiffusers } from './helpers/close_to_diffusers';
 import type { DiffusersFixture } from './helpers/fixture_arrays';
 import { flowCaseRun } from './parity/cases/flow_match_euler';
 
 const fixture = flowMatchEuler as unknown as DiffusersFixture;
 const QUIRKS = flowMatchEuler.quirks.flow_sigma_min_shifted_twice;
-
-/** Each value within 1e-6 relative (the issue's bar); also how many are equal to the bit. */
-function expectClose(actual: ArrayLike<number>, expected: readonly number[]): number {
-  expect(actual.length).toBe(expected.length);
-  const misses = expected.flatMap((x, i) => (Math.abs(actual[i] - x) <= 1e-6 * Math.abs(x) ? [] : [`[${i}] ${actual[i]} vs ${x}`]));
-  expect(misses).toEqual([]);
-  return expected.filter((x, i) => actual[i] === x).length;
-}
 
 // black-forest-labs/FLUX.1-dev and stabilityai/stable-diffusion-3-medium-diffusers scheduler_config.json.
 const FLUX_DEV = {
@@ -36,12 +29,12 @@ describe("every fixture case's schedule", () => {
   test.each(fixture.cases.map((c) => [c.name, c] as const))('%s: sigmasFor and init timesteps within 1e-6 relative', (_, recorded) => {
     const { scheduler: spec, numSteps, init } = flowCaseRun(recorded);
     const scheduler = FlowMatchEulerScheduler.fromDiffusersConfig(spec.diffusersConfig!);
-    exact.sigmas += expectClose(scheduler.sigmasFor(numSteps, init), recorded.sigmas!);
+    exact.sigmas += expectCloseToDiffusers(scheduler.sigmasFor(numSteps, init), recorded.sigmas!);
     exact.total += recorded.sigmas!.length;
     const before = tf.memory().numTensors;
     const { state, timesteps } = scheduler.init(numSteps, recorded.shape, init);
     expect(timesteps.dtype).toBe('float32');
-    exact.timesteps += expectClose(timesteps.dataSync(), recorded.timesteps);
+    exact.timesteps += expectCloseToDiffusers(timesteps.dataSync(), recorded.timesteps);
     expect(Array.from(state.timesteps.dataSync())).toEqual(Array.from(timesteps.dataSync()));
     expect(state.numSteps).toBe(recorded.timesteps.length);
     expect(state.timestep).toBe(timesteps.dataSync()[0]);
@@ -55,13 +48,13 @@ describe("every fixture case's schedule", () => {
 describe("the default path's sigma_min, shifted twice by diffusers (issue #13243)", () => {
   test.each(QUIRKS.map((q) => [q.num_inference_steps, q] as const))('shift 3, %p steps: diffusers ends on shift(shift(1/1000)); shiftSigmaMinOnce on shift(1/1000)', (steps, quirk) => {
     const sigmas = new FlowMatchEulerScheduler({ shift: 3 }).sigmasFor(steps);
-    expectClose(sigmas, quirk.diffusers_sigmas);
+    expectCloseToDiffusers(sigmas, quirk.diffusers_sigmas);
     const shift = (s: number) => (3 * s) / (1 + 2 * s);
     expect(sigmas[steps - 1]).toBe(Math.fround(shift(shift(0.001))));
     expect(sigmas[steps - 1]).toBeCloseTo(0.0089285718, 9);
 
     const once = new FlowMatchEulerScheduler({ shift: 3, shiftSigmaMinOnce: true }).sigmasFor(steps);
-    expectClose(once, quirk.once_shifted_sigmas);
+    expectCloseToDiffusers(once, quirk.once_shifted_sigmas);
     expect(once[steps - 1]).toBe(Math.fround(shift(0.001)));
     expect(once[steps - 1]).toBeCloseTo(0.0029940121, 9);
     expect(once[0]).toBe(1);
@@ -87,7 +80,7 @@ describe('mu', () => {
     const scheduler = FlowMatchEulerScheduler.fromDiffusersConfig(FLUX_DEV);
     const bySeqLen = scheduler.sigmasFor(numSteps, { sigmas: init.sigmas as number[], imageSeqLen });
     expect(Array.from(bySeqLen)).toEqual(Array.from(scheduler.sigmasFor(numSteps, init)));
-    expectClose(bySeqLen, recorded.sigmas!);
+    expectCloseToDiffusers(bySeqLen, recorded.sigmas!);
   });
 
   test("mu = ln(shift) with the exponential time shift is SD3's shift (float64 default path: within an ulp of float32)", () => {

@@ -6,14 +6,11 @@ import { FlowMatchEulerScheduler, random } from 'tfjs-diffusion-schedulers';
 import flowMatchEuler from '../fixtures/diffusers/flow_match_euler.json';
 import { NODE_BACKENDS, useBackend } from './helpers/backends';
 import { caseNoise, f32, type DiffusersFixture } from './helpers/fixture_arrays';
-import { deterministicSample } from './helpers/harness';
+import { deterministicSample, referenceModel } from './helpers/harness';
 import { flowCaseRun } from './parity/cases/flow_match_euler';
 
 const fixture = flowMatchEuler as unknown as DiffusersFixture;
 const f = Math.fround;
-
-/** diffusers' dummy model in its float32 order: (x * t) / (t + 1). */
-const dummyModel = (x: tf.Tensor, t: number) => tf.tidy(() => tf.div(tf.mul(x, t), f(t + 1)));
 
 describe.each(NODE_BACKENDS)('on %s', (backend) => {
   beforeAll(() => useBackend(backend));
@@ -43,7 +40,7 @@ describe.each(NODE_BACKENDS)('on %s', (backend) => {
     let state = first;
     let x = deterministicSample(recorded.shape);
     while (state.timestep !== undefined) {
-      const output = dummyModel(x, state.timestep);
+      const output = referenceModel(x, state.timestep);
       const out = scheduler.step(state, x, output);
       tf.dispose([x, output, out.denoised]);
       ({ state, sample: x } = out);
@@ -90,7 +87,7 @@ describe.each(NODE_BACKENDS)('on %s', (backend) => {
     let state = first;
     let x = deterministicSample(recorded.shape);
     for (let i = 0; state.timestep !== undefined; i++) {
-      const output = dummyModel(x, state.timestep);
+      const output = referenceModel(x, state.timestep);
       const noise = tf.tensor(draws[i].values, recorded.shape);
       const out = scheduler.step(state, x, output, { noise });
       tf.dispose([x, output, noise, out.denoised]);

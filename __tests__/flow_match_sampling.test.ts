@@ -2,19 +2,15 @@
 // (addNoise is scale_noise) against diffusers' with_noise case, and the exact denoisers of the
 // command line's data sets meeting DDIM's quality bars (denoisers.test.ts).
 import * as tf from '@tensorflow/tfjs-core';
-import { FlowMatchEulerScheduler, GLYPH_SIZE, glyphsDenoiser, ringDenoiser, sample, type Denoiser, type FlowMatchEulerOptions, type TorchGenerator } from 'tfjs-diffusion-schedulers';
+import { FlowMatchEulerScheduler, GLYPH_SIZE, glyphsDenoiser, ringDenoiser, sample, type FlowMatchEulerOptions, type TorchGenerator } from 'tfjs-diffusion-schedulers';
 import flowMatchEuler from '../fixtures/diffusers/flow_match_euler.json';
-import { glyphsQuality } from '../src/denoisers/glyphs_quality';
-import { ringQuality } from '../src/denoisers/ring_quality';
 import { NODE_BACKENDS, useBackend } from './helpers/backends';
 import { f32, type DiffusersFixture } from './helpers/fixture_arrays';
-import { deterministicNoise, deterministicSample } from './helpers/harness';
+import { deterministicNoise, deterministicSample, referenceDenoiser } from './helpers/harness';
+import { expectOnGlyphs, expectRingQuality } from './helpers/quality_bars';
 import { flowCaseRun } from './parity/cases/flow_match_euler';
 
 const fixture = flowMatchEuler as unknown as DiffusersFixture;
-
-/** diffusers' dummy model in its float32 order: (x * t) / (t + 1). */
-const dummy: Denoiser = (x, _, { timestep }) => tf.tidy(() => tf.div(tf.mul(x, timestep), Math.fround(timestep + 1)));
 
 describe.each(NODE_BACKENDS)('on %s', (backend) => {
   beforeAll(() => useBackend(backend));
@@ -28,7 +24,7 @@ describe.each(NODE_BACKENDS)('on %s', (backend) => {
     const image = deterministicSample(recorded.shape);
     const seen: number[] = [];
     const before = tf.memory().numTensors;
-    const result = await sample(scheduler, dummy, { numSteps, image, strength: 0.5, generator, onStep: ({ timestep }) => seen.push(timestep) });
+    const result = await sample(scheduler, referenceDenoiser, { numSteps, image, strength: 0.5, generator, onStep: ({ timestep }) => seen.push(timestep) });
     expect(tf.memory().numTensors).toBe(before + 1);
     expect(recorded.t_start).toBe(5);
     expect(seen).toEqual(recorded.timesteps.slice(5));
@@ -45,14 +41,10 @@ describe.each(NODE_BACKENDS)('on %s', (backend) => {
     const scheduler = new FlowMatchEulerScheduler(options);
     const before = tf.memory().numTensors;
     const result = await sample(scheduler, ringDenoiser(scheduler), { numSteps, shape: [4000, 2], seed: 0 });
-    const quality = ringQuality(await result.data());
+    const values = await result.data();
     result.dispose();
     expect(tf.memory().numTensors).toBe(before);
-    expect(quality.shareNearMean).toBeGreaterThanOrEqual(0.98);
-    for (const share of quality.sharePerMean) {
-      expect(share).toBeGreaterThanOrEqual(0.75 / 8);
-      expect(share).toBeLessThanOrEqual(1.25 / 8);
-    }
+    expectRingQuality(values, 0.98, [0.75, 1.25]);
   });
 
   test.each<[string, FlowMatchEulerOptions, number]>([
@@ -66,8 +58,6 @@ describe.each(NODE_BACKENDS)('on %s', (backend) => {
     const result = await sample(scheduler, glyphsDenoiser(scheduler), { numSteps, shape: [40, GLYPH_SIZE, GLYPH_SIZE, 1], seed: 1, init });
     const values = await result.data();
     result.dispose();
-    // 0.01 RMS: every pixel within ~1% of the glyph's; two glyphs are at least 0.61 apart.
-    expect(glyphsQuality(values, 0.01).shareNearGlyph).toBe(1);
-    expect(glyphsQuality(values).sharePerGlyph.filter((share) => share > 0).length).toBeGreaterThanOrEqual(7); // 40 draws over 10 digits
+    expectOnGlyphs(values);
   });
 });

@@ -11,7 +11,7 @@ import { levelOf } from '../src/schedulers/multistep/levels';
 import { multistepTimesteps } from '../src/schedule/multistep_timesteps';
 import { solve, uniPcInterval } from '../src/schedulers/unipc/coefficients';
 import { uniPcOrders } from '../src/schedulers/unipc/plan';
-import { DiffusersDpm, DiffusersUniPc, type DpmConfig, type UniPcConfig } from './helpers/diffusers_multistep';
+import { DiffusersDpm, DiffusersUniPc, type UniPcConfig } from './helpers/diffusers_multistep';
 import { PlanInterpreter } from './helpers/plan_interpreter';
 
 type AnyScheduler = DpmSolverMultistepScheduler | UniPcMultistepScheduler;
@@ -37,6 +37,13 @@ function compareRun(scheduler: AnyScheduler, reference: { step(modelOutput: numb
   return worst;
 }
 
+/** compareRun from step `start` against diffusers' step (`Reference`) on the scheduler's own options and sigmas. */
+function againstDiffusers(scheduler: AnyScheduler, Reference: typeof DiffusersDpm | typeof DiffusersUniPc, numSteps: number, start = 0): number {
+  const process = scheduler.options.sigmaSchedule === 'flow' ? 'flow' : 'vp';
+  const reference = new Reference(scheduler.options as never, Array.from(scheduler.sigmasFor(numSteps)), process, start);
+  return compareRun(scheduler, reference, numSteps, { startIndex: start });
+}
+
 const ALGORITHMS = ['dpmsolver++', 'sde-dpmsolver++', 'dpmsolver', 'sde-dpmsolver'] as const;
 const dpmCases: DpmSolverOptions[] = [];
 for (const algorithmType of ALGORITHMS)
@@ -57,16 +64,11 @@ dpmCases.push(
 
 describe('DPM-Solver plans against diffusers step, float64', () => {
   test.each(dpmCases.flatMap((options) => [7, 12, 20].map((numSteps) => [JSON.stringify(options), numSteps, options] as const)))('%s, %d steps', (_, numSteps, options) => {
-    const scheduler = new DpmSolverMultistepScheduler(options);
-    const config = scheduler.options as unknown as DpmConfig;
-    const process = options.sigmaSchedule === 'flow' ? 'flow' : 'vp';
-    expect(compareRun(scheduler, new DiffusersDpm(config, Array.from(scheduler.sigmasFor(numSteps)), process), numSteps)).toBeLessThan(1e-11);
+    expect(againstDiffusers(new DpmSolverMultistepScheduler(options), DiffusersDpm, numSteps)).toBeLessThan(1e-11);
   });
 
   test('a run from a later step starts its history there (img2img)', () => {
-    const scheduler = new DpmSolverMultistepScheduler({ solverOrder: 3 });
-    const reference = new DiffusersDpm(scheduler.options as unknown as DpmConfig, Array.from(scheduler.sigmasFor(10)), 'vp', 4);
-    expect(compareRun(scheduler, reference, 10, { startIndex: 4 })).toBeLessThan(1e-11);
+    expect(againstDiffusers(new DpmSolverMultistepScheduler({ solverOrder: 3 }), DiffusersDpm, 10, 4)).toBeLessThan(1e-11);
   });
 });
 
@@ -86,10 +88,7 @@ uniPcCases.push(
 
 describe('UniPC plans (the corrector from the step\'s own sample) against diffusers step (its last_sample), float64', () => {
   test.each(uniPcCases.flatMap((options) => [6, 10, 18].map((numSteps) => [JSON.stringify(options), numSteps, options] as const)))('%s, %d steps', (_, numSteps, options) => {
-    const scheduler = new UniPcMultistepScheduler(options);
-    const config = scheduler.options as unknown as UniPcConfig;
-    const process = options.sigmaSchedule === 'flow' ? 'flow' : 'vp';
-    expect(compareRun(scheduler, new DiffusersUniPc(config, Array.from(scheduler.sigmasFor(numSteps)), process), numSteps)).toBeLessThan(1e-11);
+    expect(againstDiffusers(new UniPcMultistepScheduler(options), DiffusersUniPc, numSteps)).toBeLessThan(1e-11);
   });
 
   test.each([
@@ -106,9 +105,7 @@ describe('UniPC plans (the corrector from the step\'s own sample) against diffus
   });
 
   test('a run from a later step starts its history and its corrector there', () => {
-    const scheduler = new UniPcMultistepScheduler({ solverOrder: 3 });
-    const reference = new DiffusersUniPc(scheduler.options as unknown as UniPcConfig, Array.from(scheduler.sigmasFor(10)), 'vp', 5);
-    expect(compareRun(scheduler, reference, 10, { startIndex: 5 })).toBeLessThan(1e-11);
+    expect(againstDiffusers(new UniPcMultistepScheduler({ solverOrder: 3 }), DiffusersUniPc, 10, 5)).toBeLessThan(1e-11);
   });
 });
 

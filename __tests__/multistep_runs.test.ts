@@ -3,13 +3,12 @@
 // from noise and from an image (diffusers' test_full_loop_with_noise through the image start),
 // diffusers' torch generator, and the diffusers config interop.
 import * as tf from '@tensorflow/tfjs-core';
-import { DpmSolverMultistepScheduler, loadScheduler, random, sample, UniPcMultistepScheduler, type Denoiser, type Scheduler, type TorchGenerator } from 'tfjs-diffusion-schedulers';
+import { DpmSolverMultistepScheduler, loadScheduler, random, sample, UniPcMultistepScheduler, type Scheduler, type TorchGenerator } from 'tfjs-diffusion-schedulers';
 import { NODE_BACKENDS, useBackend } from './helpers/backends';
 import { f32, type DiffusersCase } from './helpers/fixture_arrays';
-import { deterministicNoise, deterministicSample } from './helpers/harness';
+import { deterministicNoise, deterministicSample, referenceDenoiser, referenceModel } from './helpers/harness';
 import { DIFFUSERS_FIXTURES } from './parity/diffusers_fixtures';
 
-const harnessModel: Denoiser = (x, _timestep, { timestep }) => tf.tidy(() => tf.div(tf.mul(x, timestep), Math.fround(timestep + 1)));
 
 function fixtureCase(family: string, name: string): DiffusersCase {
   return DIFFUSERS_FIXTURES[family].cases.find((entry) => entry.name === name)!;
@@ -117,7 +116,7 @@ describe.each(NODE_BACKENDS)('on %s', (backend) => {
     const generator = { seed: 0, randn: () => tf.clone(noise), randnValues: () => new Float32Array(0) } as unknown as TorchGenerator;
     const before = tf.memory().numTensors;
     const strength = (recorded.num_inference_steps! - recorded.t_start!) / recorded.num_inference_steps!;
-    const result = await sample(scheduler, harnessModel, { numSteps: recorded.num_inference_steps!, image, strength, generator });
+    const result = await sample(scheduler, referenceDenoiser, { numSteps: recorded.num_inference_steps!, image, strength, generator });
     expect(tf.memory().numTensors).toBe(before + 1);
     const expected = f32(recorded.final_sample);
     const actual = await result.data<'float32'>();
@@ -139,10 +138,9 @@ describe.each(NODE_BACKENDS)('on %s', (backend) => {
     let state = first;
     let current = deterministicSample(recorded.shape);
     while (state.timestep !== undefined) {
-      const timestep = tf.scalar(state.timestep, 'int32');
-      const prediction = (await harnessModel(current, timestep, { index: state.index, timestep: state.timestep, alpha: 1, sigma: 0 })) as tf.Tensor;
+      const prediction = referenceModel(current, state.timestep);
       const out = scheduler.step(state, current, prediction);
-      tf.dispose([current, prediction, out.denoised, timestep]);
+      tf.dispose([current, prediction, out.denoised]);
       ({ state, sample: current } = out);
     }
     state.dispose();
@@ -162,8 +160,7 @@ function harnessRun(scheduler: Scheduler, numSteps: number, shape = [4, 3, 8, 8]
   let denoised = new Float32Array(0);
   while (state.timestep !== undefined) {
     beforeLast = current.dataSync<'float32'>().slice();
-    const t = state.timestep;
-    const prediction = tf.tidy(() => tf.div(tf.mul(current, t), Math.fround(t + 1)));
+    const prediction = referenceModel(current, state.timestep);
     const out = scheduler.step(state, current, prediction);
     denoised = out.denoised.dataSync<'float32'>().slice();
     tf.dispose([current, prediction, out.denoised]);

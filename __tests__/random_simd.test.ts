@@ -1,32 +1,15 @@
 // The WebAssembly SIMD draw (src/random/normal_simd.ts) against the JavaScript one: every
 // uniform the draw can produce, whole draws of many sizes and keys, the fallbacks, and the
 // committed binary against its source.
-import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 
-import { BINARY_MODULE_PATH, binaryModuleSource, compileNormalSimd } from '../scripts/wasm_binary';
+import { NORMAL_SIMD } from '../scripts/wasm_binary';
 import { key, normal, normalValues } from '../src/random';
 import { normalFromBits } from '../src/random/normal';
 import { CHUNK_BLOCKS, normalSimdKernel, SCRATCH_ADDRESS, simdNormals } from '../src/random/normal_simd';
 import { NORMAL_SIMD_WASM } from '../src/random/normal_simd_binary';
-
-/** The bits of a float32 array, for comparisons that tell -0 from 0 and any NaN apart. */
-const bitsOf = (values: Float32Array) => new Uint32Array(values.buffer, values.byteOffset, values.length);
-
-/** Indices where two float32 arrays differ in bits (the first few), and how many differ. */
-function differences(actual: Float32Array, expected: Float32Array): { count: number; first: number[] } {
-  const [a, b] = [bitsOf(actual), bitsOf(expected)];
-  const first: number[] = [];
-  let count = 0;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if (a[i] !== b[i]) {
-      count++;
-      if (first.length < 5) first.push(i);
-    }
-  }
-  return { count, first };
-}
+import { bitDifferences, declareCommittedBinaryTests, declareFallbackTests, inIsolatedModules, moduleSpy, webAssemblyWith } from './helpers/wasm_kernel_specs';
 
 /** normalValues with the kernel switched off. */
 function normalValuesInJs(source: Uint32Array, size: number): Float32Array {
@@ -105,7 +88,7 @@ describe('whole draws: the kernel and JavaScript give the same bits', () => {
       const js = normalValuesInJs(source, size);
       expect(simd).toBeInstanceOf(Float32Array);
       expect(simd.length).toBe(size);
-      expect(differences(simd, js)).toEqual({ count: 0, first: [] });
+      expect(bitDifferences(simd, js)).toEqual({ count: 0, first: [] });
     });
   });
 
@@ -114,7 +97,7 @@ describe('whole draws: the kernel and JavaScript give the same bits', () => {
     simdNormals.enabled = false;
     const withJs = normal(key(7), [3, 5, 7]);
     simdNormals.enabled = true;
-    expect(differences((await withSimd.sample.data()) as Float32Array, (await withJs.sample.data()) as Float32Array).count).toBe(0);
+    expect(bitDifferences((await withSimd.sample.data()) as Float32Array, (await withJs.sample.data()) as Float32Array).count).toBe(0);
     tf.dispose([withSimd.sample, withJs.sample]);
   });
 
@@ -130,103 +113,25 @@ describe('whole draws: the kernel and JavaScript give the same bits', () => {
 
 describe('where the kernel cannot run, normalValues draws in JavaScript', () => {
   const reference = normalValuesInJs(key(3), 11);
-  const ourBinary = Buffer.from(NORMAL_SIMD_WASM, 'base64');
-  const isOurBinary = (bytes: BufferSource) => Buffer.from(bytes as Uint8Array).equals(ourBinary);
 
-  /**
-   * WebAssembly with some members replaced for our binary only (jest's own module loading
-   * compiles wasm too), in a fresh copy of the random modules, which instantiate the kernel
-   * once per copy; two draws, and what the copy's kernel is.
-   */
-  async function drawWith(webAssembly: unknown): Promise<{ draws: Float32Array[]; kernel: unknown }> {
-    const saved = globalThis.WebAssembly;
-    Object.defineProperty(globalThis, 'WebAssembly', { value: webAssembly, configurable: true, writable: true });
-    try {
-      let result: { draws: Float32Array[]; kernel: unknown } | undefined;
-      await jest.isolateModulesAsync(async () => {
-        const random = await import('../src/random');
-        const simd = await import('../src/random/normal_simd');
-        const draws = [random.normalValues(random.key(3), 11), random.normalValues(random.key(3), 11)];
-        result = { draws, kernel: simd.normalSimdKernel() };
-      });
-      return result!;
-    } finally {
-      Object.defineProperty(globalThis, 'WebAssembly', { value: saved, configurable: true, writable: true });
-    }
-  }
-
-  /** WebAssembly with `members` in front (its own members are not enumerable, so no spread). */
-  const webAssemblyWith = (members: Partial<typeof WebAssembly>) => Object.assign(Object.create(WebAssembly), members);
-
-  test('no WebAssembly at all', async () => {
-    const { draws, kernel } = await drawWith(undefined);
-    expect(kernel).toBeNull();
-    draws.forEach((draw) => expect(differences(draw, reference).count).toBe(0));
-  });
-
-  test('WebAssembly without SIMD: validate() refuses the module, which is never compiled', async () => {
-    const compiled = jest.fn();
-    const { draws, kernel } = await drawWith(
-      webAssemblyWith({
-        validate: (bytes: BufferSource) => !isOurBinary(bytes) && WebAssembly.validate(bytes),
-        Module: function (bytes: BufferSource) {
-          if (isOurBinary(bytes)) compiled();
-          return new WebAssembly.Module(bytes);
-        } as unknown as typeof WebAssembly.Module,
-      }),
-    );
-    expect(kernel).toBeNull();
-    expect(compiled).not.toHaveBeenCalled();
-    draws.forEach((draw) => expect(differences(draw, reference).count).toBe(0));
-  });
-
-  test('compilation refused (a Content-Security-Policy without wasm-unsafe-eval): tried once', async () => {
-    const refused = jest.fn();
-    const { draws, kernel } = await drawWith(
-      webAssemblyWith({
-        Module: function (bytes: BufferSource) {
-          if (!isOurBinary(bytes)) return new WebAssembly.Module(bytes);
-          refused();
-          throw new WebAssembly.CompileError("WebAssembly.Module(): Refused to compile or instantiate WebAssembly module because 'unsafe-eval' is not an allowed source of script");
-        } as unknown as typeof WebAssembly.Module,
-      }),
-    );
-    expect(kernel).toBeNull();
-    expect(refused).toHaveBeenCalledTimes(1);
-    draws.forEach((draw) => expect(differences(draw, reference).count).toBe(0));
-  });
+  declareFallbackTests(NORMAL_SIMD_WASM, async () => {
+    const random = await import('../src/random');
+    const simd = await import('../src/random/normal_simd');
+    return { draws: [random.normalValues(random.key(3), 11), random.normalValues(random.key(3), 11)], kernel: simd.normalSimdKernel() };
+  }, reference);
 
   test('switched off: the kernel is not even compiled', async () => {
     const compiled = jest.fn();
-    const saved = globalThis.WebAssembly;
-    const spy = webAssemblyWith({
-      Module: function (bytes: BufferSource) {
-        if (isOurBinary(bytes)) compiled();
-        return new WebAssembly.Module(bytes);
-      } as unknown as typeof WebAssembly.Module,
+    await inIsolatedModules(webAssemblyWith({ Module: moduleSpy(Buffer.from(NORMAL_SIMD_WASM, 'base64'), compiled) }), async () => {
+      const random = await import('../src/random');
+      const simd = await import('../src/random/normal_simd');
+      simd.simdNormals.enabled = false;
+      expect(bitDifferences(random.normalValues(random.key(3), 11), reference).count).toBe(0);
     });
-    Object.defineProperty(globalThis, 'WebAssembly', { value: spy, configurable: true, writable: true });
-    try {
-      await jest.isolateModulesAsync(async () => {
-        const random = await import('../src/random');
-        const simd = await import('../src/random/normal_simd');
-        simd.simdNormals.enabled = false;
-        expect(differences(random.normalValues(random.key(3), 11), reference).count).toBe(0);
-      });
-    } finally {
-      Object.defineProperty(globalThis, 'WebAssembly', { value: saved, configurable: true, writable: true });
-    }
     expect(compiled).not.toHaveBeenCalled();
   });
 });
 
 describe('the committed binary', () => {
-  test('is normal_simd.wat compiled: normal_simd_binary.ts is what npm run build:wasm writes', async () => {
-    const binary = await compileNormalSimd();
-    expect(readFileSync(BINARY_MODULE_PATH, 'utf8')).toBe(binaryModuleSource(binary));
-  });
-
-  test('is under 4 KiB, the most Chrome compiles synchronously on the main thread', async () => {
-    expect((await compileNormalSimd()).length).toBeLessThan(4096);
-  });
+  declareCommittedBinaryTests(NORMAL_SIMD);
 });

@@ -5,9 +5,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { DdimScheduler, sample } from 'tfjs-diffusion-schedulers';
-import { ringQuality } from '../src/denoisers/ring_quality';
 import { ringMlpDenoiser, ringMlpFromJson, type RingMlpWeights } from '../examples/node/ring_mlp';
 import { useBackend } from './helpers/backends';
+import { expectRingQuality } from './helpers/quality_bars';
 
 beforeAll(() => useBackend('cpu'));
 
@@ -17,16 +17,12 @@ test('50 DDIM steps with the trained MLP: most samples within 0.2 of a mean, eve
   const model = ringMlpFromJson(weights);
   const scheduler = new DdimScheduler({ clipDenoisedSample: false });
   const result = await sample(scheduler, ringMlpDenoiser(model, scheduler), { numSteps: 50, shape: [1000, 2], seed: 0 });
-  const quality = ringQuality(await result.data());
+  const values = await result.data();
   result.dispose();
   model.dispose();
   expect(tf.memory().numTensors).toBe(before);
   // The exact denoiser puts 99.9% within 0.2; this model, trained for a minute, 87.6% of this
   // draw (88.1% of 4000 when trained), the rest strewn along the ring between the modes, and
   // 0.66 to 1.19 of the fair share per mode. The bounds leave room for other float rounding.
-  expect(quality.shareNearMean).toBeGreaterThanOrEqual(0.8);
-  for (const share of quality.sharePerMean) {
-    expect(share).toBeGreaterThanOrEqual(0.5 / 8);
-    expect(share).toBeLessThanOrEqual(1.5 / 8);
-  }
+  expectRingQuality(values, 0.8, [0.5, 1.5]);
 });

@@ -7,26 +7,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { random, type Scheduler, type SchedulerState } from 'tfjs-diffusion-schedulers';
 import { SCHEDULERS, type SchedulerEntry } from '../src/schedulers/registry';
 import { useBackend } from './helpers/backends';
+import { expectRejected } from './helpers/rejections';
 
 beforeAll(() => useBackend('cpu'));
 
 const NUM_STEPS = 4;
 const SHAPE = [2, 3];
 const entries = SCHEDULERS.map((entry) => [entry.name, entry] as const);
-
-/** Runs `call`, which must throw `type` with a message matching `message`, and checks it made no tensor. */
-function expectRejected(call: () => unknown, type: new (...args: never[]) => Error, message: RegExp): void {
-  const before = tf.memory().numTensors;
-  let thrown: unknown = null;
-  try {
-    call();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(type);
-  expect((thrown as Error).message).toMatch(message);
-  expect(tf.memory().numTensors).toBe(before);
-}
 
 function started(entry: SchedulerEntry): { scheduler: Scheduler; state: SchedulerState; dispose: () => void } {
   const scheduler = entry.create();
@@ -94,8 +81,8 @@ describe.each(entries)('%s', (_, entry) => {
     expectRejected(() => scheduler.step(state, x, gone), TypeError, /modelOutput was disposed before the call/);
     expectRejected(() => scheduler.step(state, x, [1, 2] as never), TypeError, /modelOutput must be a tf.Tensor, got \[1, 2\]/);
     expectRejected(() => scheduler.step(state, x, p, null as never), TypeError, /step options must be an object like \{ noise \}, got null/);
-    expectRejected(() => scheduler.step(state, x, p, { noise: wide }), RangeError, /opts.noise has shape \[2, 4\]/);
-    expectRejected(() => scheduler.scaleModelInput(state, wide), RangeError, /sample has shape \[2, 4\]/);
+    expectRejected(() => scheduler.step(state, x, p, { noise: wide }), RangeError, /opts.noise has shape \[2, 4\], which differs from the shape of sample \[2, 3\]/);
+    expectRejected(() => scheduler.scaleModelInput(state, wide), RangeError, /sample has shape \[2, 4\], which differs from the sampleShape given to init \[2, 3\]/);
     // The state is untouched by the rejected calls: it steps, then it is used up.
     const out = scheduler.step(state, x, p);
     expect(out.state.index).toBe(1);

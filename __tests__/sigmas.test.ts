@@ -10,6 +10,7 @@ import { alphaBarsFromBetas } from '../src/schedule/alpha_bars';
 import { betaSchedule } from '../src/schedule/betas';
 import { betaSigmas, exponentialSigmas, interp, karrasSigmas, logValues, sigmaToTimestep, trainingSigmas } from '../src/schedule/sigmas';
 import { linspaceValues } from '../src/schedule/numpy';
+import { expectCloseToDiffusers } from './helpers/close_to_diffusers';
 
 describe('betaQuantile (scipy.stats.beta.ppf)', () => {
   const points = [...betaPpf.grid, ...betaPpf.diffusers_points].flatMap(({ a, b, x, ppf }) => x.map((p, i) => [a, b, p, ppf[i]] as const));
@@ -41,13 +42,6 @@ describe('betaQuantile (scipy.stats.beta.ppf)', () => {
   });
 });
 
-/** Every value within 1e-6 relative of diffusers' (float32). */
-function expectClose(actual: ArrayLike<number>, expected: readonly number[]): void {
-  expect(actual.length).toBe(expected.length);
-  const misses = expected.flatMap((x, i) => (Math.abs(actual[i] - x) <= 1e-6 * Math.abs(x) ? [] : [`[${i}] ${actual[i]} vs ${x}`]));
-  expect(misses).toEqual([]);
-}
-
 /** Euler's schedule from the fixture's config, as its set_timesteps computes it for the 'linspace' spacing. */
 function eulerSchedule(name: string) {
   const recorded = euler.cases.find((entry) => entry.name === name)!;
@@ -67,7 +61,7 @@ describe("diffusers' Euler schedules (fixtures/diffusers/euler.json)", () => {
   test('the default: np.interp of the training sigmas at linspace timesteps, then 0', () => {
     const { recorded, timesteps, interpolated } = eulerSchedule('default');
     expect(Array.from(timesteps)).toEqual(recorded.timesteps);
-    expectClose(Float32Array.from([...interpolated, 0]), recorded.sigmas!);
+    expectCloseToDiffusers(Float32Array.from([...interpolated, 0]), recorded.sigmas!);
   });
 
   test.each([
@@ -78,8 +72,8 @@ describe("diffusers' Euler schedules (fixtures/diffusers/euler.json)", () => {
   ])('%s: the sigmas and their timesteps (diffusers _sigma_to_t), float32', (name, schedule) => {
     const { recorded, steps, logSigmas, sigmaMin, sigmaMax } = eulerSchedule(name);
     const sigmas = schedule(sigmaMin, sigmaMax, steps);
-    expectClose(Float32Array.from([...sigmas, 0]), recorded.sigmas!);
-    expectClose(Float32Array.from(sigmas, (sigma) => sigmaToTimestep(sigma, logSigmas)), recorded.timesteps);
+    expectCloseToDiffusers(Float32Array.from([...sigmas, 0]), recorded.sigmas!);
+    expectCloseToDiffusers(Float32Array.from(sigmas, (sigma) => sigmaToTimestep(sigma, logSigmas)), recorded.timesteps);
   });
 
   test('sigmaToTimestep clamps outside the training range and is exact on the grid', () => {

@@ -3,15 +3,13 @@
 // generator=torch.manual_seed(s) (fixtures/diffusers/pipeline_generator.py); the draws of a
 // run are g.randn(sample.shape) in step order; a generator continues its stream across runs.
 import * as tf from '@tensorflow/tfjs-core';
-import { DdimScheduler, loadScheduler, random, sample, type Denoiser, type Scheduler } from 'tfjs-diffusion-schedulers';
+import { DdimScheduler, loadScheduler, random, sample, type Scheduler } from 'tfjs-diffusion-schedulers';
 import fixture from '../fixtures/diffusers/pipeline_generator.json';
 import { f32 } from './helpers/fixture_arrays';
 import { useBackend } from './helpers/backends';
+import { referenceDenoiser } from './helpers/harness';
 
 beforeAll(() => useBackend('cpu'));
-
-/** The harness's dummy model, in diffusers' float32 order: (x * t) / (t + 1). */
-const dummy: Denoiser = (x, _, { timestep }) => tf.tidy(() => tf.div(tf.mul(x, timestep), Math.fround(timestep + 1)));
 
 /** The case's scheduler from its diffusers config (JSON has no -inf: the fixture writes "-Infinity"); DDIM's eta is a step argument there, an option here. */
 function schedulerOf(entry: (typeof fixture.cases)[number]): Scheduler {
@@ -31,7 +29,7 @@ test.each(fixture.cases.map((entry) => [entry.name, entry] as const))('%s: the s
   tf.dispose([draw, timesteps]);
   state.dispose();
   const before = tf.memory().numTensors;
-  const result = await sample(scheduler, dummy, { numSteps: entry.num_inference_steps, shape: entry.shape, generator: random.torchGenerator(entry.seed) });
+  const result = await sample(scheduler, referenceDenoiser, { numSteps: entry.num_inference_steps, shape: entry.shape, generator: random.torchGenerator(entry.seed) });
   expect(tf.memory().numTensors).toBe(before + 1);
   const expected = f32(entry.final_latents);
   const actual = result.dataSync();
@@ -66,9 +64,9 @@ test('a generator continues its stream: a second run draws what follows the firs
   const scheduler = new DdimScheduler({ eta: 1 });
   const options = { numSteps: 3, shape: [4] };
   const shared = random.torchGenerator(11);
-  const first = await sample(scheduler, dummy, { ...options, generator: shared });
-  const second = await sample(scheduler, dummy, { ...options, generator: shared });
-  const fresh = await sample(scheduler, dummy, { ...options, generator: random.torchGenerator(11) });
+  const first = await sample(scheduler, referenceDenoiser, { ...options, generator: shared });
+  const second = await sample(scheduler, referenceDenoiser, { ...options, generator: shared });
+  const fresh = await sample(scheduler, referenceDenoiser, { ...options, generator: random.torchGenerator(11) });
   expect(Array.from(first.dataSync())).toEqual(Array.from(fresh.dataSync()));
   expect(Array.from(second.dataSync())).not.toEqual(Array.from(first.dataSync()));
   // The second run starts where 1 + 3 draws of 4 values left the stream.
@@ -77,9 +75,9 @@ test('a generator continues its stream: a second run draws what follows the firs
   const secondStart = replay.randn([4]);
   const seen: number[][] = [];
   const again = random.torchGenerator(11);
-  tf.dispose(await sample(scheduler, dummy, { ...options, generator: again }));
+  tf.dispose(await sample(scheduler, referenceDenoiser, { ...options, generator: again }));
   tf.dispose(
-    await sample(scheduler, (x, t, info) => (info.index === 0 && seen.push(Array.from(x.dataSync())), dummy(x, t, info)), { ...options, generator: again }),
+    await sample(scheduler, (x, t, info) => (info.index === 0 && seen.push(Array.from(x.dataSync())), referenceDenoiser(x, t, info)), { ...options, generator: again }),
   );
   expect(seen[0]).toEqual(Array.from(secondStart.dataSync()));
   tf.dispose([first, second, fresh, secondStart]);
@@ -89,9 +87,9 @@ test('seed and generator together: a clear error, nothing made', async () => {
   const scheduler = new DdimScheduler({ eta: 1 });
   const before = tf.memory().numTensors;
   expect(() => scheduler.init(3, [2], { seed: 1, generator: random.torchGenerator(1) })).toThrow(/init takes one of seed, key and generator, got seed and generator/);
-  await expect(sample(scheduler, dummy, { numSteps: 3, shape: [2], seed: 1, generator: random.torchGenerator(1) })).rejects.toThrow(
+  await expect(sample(scheduler, referenceDenoiser, { numSteps: 3, shape: [2], seed: 1, generator: random.torchGenerator(1) })).rejects.toThrow(
     /sample\(\) takes a seed \(Nx\/JAX stream\) or a generator \(torch stream\), not both/,
   );
-  await expect(sample(scheduler, dummy, { numSteps: 3, shape: [2], generator: { randn: 1 } as never })).rejects.toThrow(/generator must be a generator from random.torchGenerator\(seed\), got an object/);
+  await expect(sample(scheduler, referenceDenoiser, { numSteps: 3, shape: [2], generator: { randn: 1 } as never })).rejects.toThrow(/generator must be a generator from random.torchGenerator\(seed\), got an object/);
   expect(tf.memory().numTensors).toBe(before);
 });

@@ -2,17 +2,17 @@
 // against the JavaScript draw: every uniform through the kernel's Box-Muller, the fixture's
 // streams, whole draws around the kernel's chunks and MT19937's twists, the fallbacks, and the
 // committed binary against its source.
-import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 
-import { compileKernel, kernelModuleSource, TORCH_RANDN_SIMD } from '../scripts/wasm_binary';
+import { TORCH_RANDN_SIMD } from '../scripts/wasm_binary';
 import { random } from '../src';
 import { Mt19937, STATE_WORDS } from '../src/random/torch/mt19937';
 import { randnValues } from '../src/random/torch/randn';
 import { CHUNK_VALUES, simdTorchRandn, torchRandnKernel, VALUES_ADDRESS } from '../src/random/torch/randn_simd';
 import { TORCH_RANDN_SIMD_WASM } from '../src/random/torch/randn_simd_binary';
 import { bitsOf, comparable, expectedOf, fixture, scanBlocks, seedOf } from './helpers/torch_randn_fixture';
+import { bitDifferences, declareCommittedBinaryTests, declareFallbackTests } from './helpers/wasm_kernel_specs';
 
 /** fn with the kernel switched off (the JavaScript draw). */
 function inJs<T>(fn: () => T): T {
@@ -34,20 +34,6 @@ function drawAll(seed: number, sizes: number[]): Float32Array {
     offset += size;
   }
   return values;
-}
-
-/** Where two float32 arrays differ in bits (the first few), and how many values differ. */
-function differences(actual: Float32Array, expected: Float32Array): { count: number; first: number[] } {
-  const [a, b] = [actual, expected].map((values) => new Uint32Array(values.buffer, values.byteOffset, values.length));
-  const first: number[] = [];
-  let count = 0;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if (a[i] !== b[i]) {
-      count++;
-      if (first.length < 5) first.push(i);
-    }
-  }
-  return { count, first };
 }
 
 beforeAll(async () => {
@@ -93,7 +79,7 @@ describe('whole draws: the kernel and JavaScript give the same bits and leave th
   test.each([0, 42, 2 ** 31 + 7])('seed %i, one draw of each size in turn, with small draws between', (seed) => {
     // the small draws read the stream where each large one left it
     const turns = sizes.flatMap((size) => [size, 3]);
-    expect(differences(drawAll(seed, turns), inJs(() => drawAll(seed, turns)))).toEqual({ count: 0, first: [] });
+    expect(bitDifferences(drawAll(seed, turns), inJs(() => drawAll(seed, turns)))).toEqual({ count: 0, first: [] });
   });
 
   test("the engine's state and position after a draw are the JavaScript ones", () => {
@@ -119,81 +105,17 @@ describe('whole draws: the kernel and JavaScript give the same bits and leave th
 });
 
 describe('where the kernel cannot run, the draw is JavaScript, with the same values', () => {
-  const reference = inJs(() => bitsOf(random.torchGenerator(3).randnValues(40)));
-  const ourBinary = Buffer.from(TORCH_RANDN_SIMD_WASM, 'base64');
-  const isOurBinary = (bytes: BufferSource) => Buffer.from(bytes as Uint8Array).equals(ourBinary);
-
-  /**
-   * WebAssembly with some members replaced for our binary only (jest's own module loading
-   * compiles wasm too), in a fresh copy of the modules, which instantiate the kernel once per
-   * copy; two draws, and what the copy's kernel is.
-   */
-  async function drawWith(webAssembly: unknown): Promise<{ draws: number[][]; kernel: unknown }> {
-    const saved = globalThis.WebAssembly;
-    Object.defineProperty(globalThis, 'WebAssembly', { value: webAssembly, configurable: true, writable: true });
-    try {
-      let result: { draws: number[][]; kernel: unknown } | undefined;
-      await jest.isolateModulesAsync(async () => {
-        const { random: isolated } = await import('../src/random');
-        const simd = await import('../src/random/torch/randn_simd');
-        const draws = [bitsOf(isolated.torchGenerator(3).randnValues(40)), bitsOf(isolated.torchGenerator(3).randnValues(40))];
-        result = { draws, kernel: simd.torchRandnKernel() };
-      });
-      return result!;
-    } finally {
-      Object.defineProperty(globalThis, 'WebAssembly', { value: saved, configurable: true, writable: true });
-    }
-  }
-
-  /** WebAssembly with `members` in front (its own members are not enumerable, so no spread). */
-  const webAssemblyWith = (members: Partial<typeof WebAssembly>) => Object.assign(Object.create(WebAssembly), members);
-
-  test('no WebAssembly at all', async () => {
-    const { draws, kernel } = await drawWith(undefined);
-    expect(kernel).toBeNull();
-    expect(draws).toEqual([reference, reference]);
-  });
-
-  test('WebAssembly without SIMD: validate() refuses the module, which is never compiled', async () => {
-    const compiled = jest.fn();
-    const { draws, kernel } = await drawWith(
-      webAssemblyWith({
-        validate: (bytes: BufferSource) => !isOurBinary(bytes) && WebAssembly.validate(bytes),
-        Module: function (bytes: BufferSource) {
-          if (isOurBinary(bytes)) compiled();
-          return new WebAssembly.Module(bytes);
-        } as unknown as typeof WebAssembly.Module,
-      }),
-    );
-    expect(kernel).toBeNull();
-    expect(compiled).not.toHaveBeenCalled();
-    expect(draws).toEqual([reference, reference]);
-  });
-
-  test('compilation refused (a Content-Security-Policy without wasm-unsafe-eval): tried once', async () => {
-    const refused = jest.fn();
-    const { draws, kernel } = await drawWith(
-      webAssemblyWith({
-        Module: function (bytes: BufferSource) {
-          if (!isOurBinary(bytes)) return new WebAssembly.Module(bytes);
-          refused();
-          throw new WebAssembly.CompileError("WebAssembly.Module(): Refused to compile or instantiate WebAssembly module because 'unsafe-eval' is not an allowed source of script");
-        } as unknown as typeof WebAssembly.Module,
-      }),
-    );
-    expect(kernel).toBeNull();
-    expect(refused).toHaveBeenCalledTimes(1);
-    expect(draws).toEqual([reference, reference]);
-  });
+  declareFallbackTests(
+    TORCH_RANDN_SIMD_WASM,
+    async () => {
+      const { random: isolated } = await import('../src/random');
+      const simd = await import('../src/random/torch/randn_simd');
+      return { draws: [isolated.torchGenerator(3).randnValues(40), isolated.torchGenerator(3).randnValues(40)], kernel: simd.torchRandnKernel() };
+    },
+    inJs(() => random.torchGenerator(3).randnValues(40)),
+  );
 });
 
 describe('the committed binary', () => {
-  test('is randn_simd.wat compiled: randn_simd_binary.ts is what npm run build:wasm writes', async () => {
-    const binary = await compileKernel(TORCH_RANDN_SIMD);
-    expect(readFileSync(TORCH_RANDN_SIMD.binaryModulePath, 'utf8')).toBe(kernelModuleSource(TORCH_RANDN_SIMD, binary));
-  });
-
-  test('is under 4 KiB, the most Chrome compiles synchronously on the main thread', async () => {
-    expect((await compileKernel(TORCH_RANDN_SIMD)).length).toBeLessThan(4096);
-  });
+  declareCommittedBinaryTests(TORCH_RANDN_SIMD);
 });

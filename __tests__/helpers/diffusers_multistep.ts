@@ -21,37 +21,33 @@ function lambdaOf(process: Process, sigma: number): number {
   return Math.log(alpha) - Math.log(sigmaT);
 }
 
-export interface DpmConfig {
-  algorithmType: 'dpmsolver++' | 'sde-dpmsolver++' | 'dpmsolver' | 'sde-dpmsolver';
-  solverType: 'midpoint' | 'heun';
-  solverOrder: number;
-  predictionType: 'noise' | 'angular_velocity' | 'sample' | 'flow';
-  lowerOrderFinal: boolean;
-  eulerAtFinal: boolean;
-  finalSigmasType: 'zero' | 'sigma_min';
-}
+type PredictionType = 'noise' | 'angular_velocity' | 'sample' | 'flow';
 
-/** One element through DPMSolverMultistepScheduler.step, from its first step (`sigmas`: the run's, final included). */
-export class DiffusersDpm {
-  private readonly outputs: number[] = [];
-  private lowerOrderNums = 0;
-  private index: number;
-  private readonly numTimesteps: number;
+/**
+ * What both references keep of a run from step `start` on: the scheduler's config, the run's
+ * sigmas (final included), the step index, the converted model outputs so far, how many
+ * lower-order steps were taken.
+ */
+abstract class DiffusersMultistep<Config> {
+  protected readonly outputs: number[] = [];
+  protected lowerOrderNums = 0;
+  protected index: number;
+  protected readonly numTimesteps: number;
 
   constructor(
-    private readonly config: DpmConfig,
-    private readonly sigmas: readonly number[],
-    private readonly process: Process,
+    protected readonly config: Config,
+    protected readonly sigmas: readonly number[],
+    protected readonly process: Process,
     start = 0,
   ) {
     this.index = start;
     this.numTimesteps = sigmas.length - 1;
   }
 
-  private convert(modelOutput: number, sample: number): number {
+  /** convert_model_output at this step's sigma: x0 when `dataPrediction` (DPM-Solver++, UniPC's predict_x0), else the noise. */
+  protected convert(modelOutput: number, sample: number, predictionType: PredictionType, dataPrediction: boolean): number {
     const [alpha, sigma] = alphaSigma(this.process, this.sigmas[this.index]);
-    const { predictionType } = this.config;
-    if (this.config.algorithmType.endsWith('dpmsolver++')) {
+    if (dataPrediction) {
       if (predictionType === 'noise') return (sample - sigma * modelOutput) / alpha;
       if (predictionType === 'sample') return modelOutput;
       if (predictionType === 'angular_velocity') return alpha * sample - sigma * modelOutput;
@@ -61,14 +57,27 @@ export class DiffusersDpm {
     if (predictionType === 'sample') return (sample - alpha * modelOutput) / sigma;
     return alpha * modelOutput + sigma * sample;
   }
+}
 
+export interface DpmConfig {
+  algorithmType: 'dpmsolver++' | 'sde-dpmsolver++' | 'dpmsolver' | 'sde-dpmsolver';
+  solverType: 'midpoint' | 'heun';
+  solverOrder: number;
+  predictionType: PredictionType;
+  lowerOrderFinal: boolean;
+  eulerAtFinal: boolean;
+  finalSigmasType: 'zero' | 'sigma_min';
+}
+
+/** One element through DPMSolverMultistepScheduler.step, from its first step (`sigmas`: the run's, final included). */
+export class DiffusersDpm extends DiffusersMultistep<DpmConfig> {
   step(modelOutput: number, sample: number, noise: number): number {
     const n = this.numTimesteps;
     const { solverOrder, lowerOrderFinal, eulerAtFinal, finalSigmasType } = this.config;
     const i = this.index;
     const lowerOrderFinalStep = i === n - 1 && (eulerAtFinal || (lowerOrderFinal && n < 15) || finalSigmasType === 'zero');
     const lowerOrderSecond = i === n - 2 && lowerOrderFinal && n < 15;
-    const converted = this.convert(modelOutput, sample);
+    const converted = this.convert(modelOutput, sample, this.config.predictionType, this.config.algorithmType.endsWith('dpmsolver++'));
     this.outputs.push(converted);
     let prev: number;
     if (solverOrder === 1 || this.lowerOrderNums < 1 || lowerOrderFinalStep) prev = this.first(converted, sample, noise);
@@ -178,7 +187,7 @@ export interface UniPcConfig {
   solverOrder: number;
   solverType: 'bh1' | 'bh2';
   predictX0: boolean;
-  predictionType: 'noise' | 'angular_velocity' | 'sample' | 'flow';
+  predictionType: PredictionType;
   lowerOrderFinal: boolean;
   disableCorrector: number[];
 }
@@ -197,37 +206,9 @@ function solveSystem(matrix: number[][], rhs: number[]): number[] {
 }
 
 /** One element through UniPCMultistepScheduler.step (with its last_sample), from its first step. */
-export class DiffusersUniPc {
-  private readonly outputs: number[] = [];
-  private lowerOrderNums = 0;
-  private index: number;
+export class DiffusersUniPc extends DiffusersMultistep<UniPcConfig> {
   private lastSample: number | null = null;
   private thisOrder = 0;
-  private readonly numTimesteps: number;
-
-  constructor(
-    private readonly config: UniPcConfig,
-    private readonly sigmas: readonly number[],
-    private readonly process: Process,
-    start = 0,
-  ) {
-    this.index = start;
-    this.numTimesteps = sigmas.length - 1;
-  }
-
-  private convert(modelOutput: number, sample: number): number {
-    const [alpha, sigma] = alphaSigma(this.process, this.sigmas[this.index]);
-    const { predictionType } = this.config;
-    if (this.config.predictX0) {
-      if (predictionType === 'noise') return (sample - sigma * modelOutput) / alpha;
-      if (predictionType === 'sample') return modelOutput;
-      if (predictionType === 'angular_velocity') return alpha * sample - sigma * modelOutput;
-      return sample - this.sigmas[this.index] * modelOutput;
-    }
-    if (predictionType === 'noise') return modelOutput;
-    if (predictionType === 'sample') return (sample - alpha * modelOutput) / sigma;
-    return alpha * modelOutput + sigma * sample;
-  }
 
   /** rks, the hh-terms and (rhos of) R \ b for an interval from sigma index `s0` to `t`, p earlier outputs back. */
   private terms(t: number, s0: number, order: number) {
@@ -280,7 +261,7 @@ export class DiffusersUniPc {
   step(modelOutput: number, sample: number): number {
     const i = this.index;
     const useCorrector = i > 0 && !this.config.disableCorrector.includes(i - 1) && this.lastSample !== null;
-    const converted = this.convert(modelOutput, sample);
+    const converted = this.convert(modelOutput, sample, this.config.predictionType, this.config.predictX0);
     if (useCorrector) sample = this.corrector(converted, this.lastSample!, this.thisOrder);
     this.outputs.push(converted);
     const order = this.config.lowerOrderFinal ? Math.min(this.config.solverOrder, this.numTimesteps - i) : this.config.solverOrder;

@@ -3,7 +3,7 @@
  * Bumblebee's (`ddim_scheduler_test.exs`) and diffusers' (`tests/schedulers/test_schedulers.py`).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Scheduler } from 'tfjs-diffusion-schedulers';
+import type { Denoiser, Scheduler } from 'tfjs-diffusion-schedulers';
 
 /** Bumblebee: Nx.iota({8, 8, 4}) / 256, channels-last, no batch axis. */
 export function bumblebeeSample(): tf.Tensor {
@@ -59,6 +59,9 @@ export function dummyModel(sample: tf.Tensor, timestep: number): tf.Tensor {
 export function referenceModel(sample: tf.Tensor, timestep: number): tf.Tensor {
   return tf.tidy(() => tf.div(tf.mul(sample, timestep), Math.fround(timestep + 1)));
 }
+
+/** referenceModel as a sample() denoiser. */
+export const referenceDenoiser: Denoiser = (sample, _timestep, { timestep }) => referenceModel(sample, timestep);
 
 /** Bumblebee's tolerance: |actual - expected| <= 1e-4 + 1e-4 * |expected|, element by element. */
 export function expectCloseBumblebee(actual: ArrayLike<number>, expected: ArrayLike<number>): void {
