@@ -48,6 +48,23 @@ describe.each(entries)('%s', (_, entry) => {
     for (const bad of [0, -1, 1.5, 100_001, Infinity]) expectRejected(() => entry.create({ numTrainSteps: bad }), RangeError, new RegExp(`numTrainSteps must be an integer in \\[1, 100000\\], got ${bad}`));
   });
 
+  test('a sparse array of numbers (trainedBetas, custom sigmas or timesteps) is named as such', () => {
+    /** `count` descending numbers with a hole at index 0. */
+    const sparse = (count: number, top: number): number[] => {
+      const values = new Array<number>(count);
+      for (let i = 1; i < count; i++) values[i] = top * (1 - i / count);
+      return values;
+    };
+    if ('trainedBetas' in entry.create().options) {
+      expectRejected(() => entry.create({ trainedBetas: sparse(1000, 0.01) }), TypeError, /trainedBetas has a hole at index 0 \(a sparse array\)/);
+    }
+    const scheduler = entry.create();
+    for (const name of ['sigmas', 'timesteps']) {
+      // A class without the init option says so; one with it names the hole.
+      expectRejected(() => scheduler.init(NUM_STEPS, SHAPE, { [name]: sparse(NUM_STEPS, name === 'sigmas' ? 0.5 : 999) } as never), TypeError, new RegExp(`unknown init option "${name}"|${name} has a hole at index 0 \\(a sparse array\\)`));
+    }
+  });
+
   test('init: numSteps, the sample shape and the init options, each named', () => {
     const scheduler = entry.create();
     for (const bad of [0, 2.5, NaN]) expectRejected(() => scheduler.init(bad, SHAPE), RangeError, /numSteps must be an integer/);

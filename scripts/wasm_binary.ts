@@ -66,8 +66,3 @@ export function kernelModuleSource(kernel: WasmKernel, binary: Uint8Array): stri
     '',
   ].join('\n');
 }
-
-/** The threefry kernel's module and functions, as __tests__/random_simd.test.ts reads them. */
-export const BINARY_MODULE_PATH = NORMAL_SIMD.binaryModulePath;
-export const compileNormalSimd = (): Promise<Uint8Array> => compileKernel(NORMAL_SIMD);
-export const binaryModuleSource = (binary: Uint8Array): string => kernelModuleSource(NORMAL_SIMD, binary);
