@@ -24,6 +24,7 @@ import { fusedKernels } from '../src/kernels';
 import { ddimStepCoefficients, type DdimStepCoefficients } from '../src/schedulers/ddim/coefficients';
 import { MODEL_MS, MODEL_RUN_STEPS } from './config';
 import { Stepper, sync } from './step_setup';
+import { withSwitchedOff } from './switches';
 import { halfInterquartileRange, median, timeRounds, type Timed, type TimingBudget } from './timing';
 
 export const UPDATES = ['step', 'chain', 'readBack', 'readBackHost'] as const;
@@ -76,16 +77,6 @@ class HostDdim {
   }
 }
 
-/** Runs `f` with the fused kernels off. */
-function withChain<T>(f: () => T): T {
-  fusedKernels.enabled = false;
-  try {
-    return f();
-  } finally {
-    fusedKernels.enabled = true;
-  }
-}
-
 /** The loops of one model: each update, and the model alone on the same input (`modelOnly`). */
 function loops(model: Model, start: tf.Tensor, startValues: Float32Array): { variants: Record<Update | 'modelOnly', Timed>; dispose(): void } {
   const scheduler = new DdimScheduler();
@@ -104,7 +95,7 @@ function loops(model: Model, start: tf.Tensor, startValues: Float32Array): { var
   };
   const variants: Record<Update | 'modelOnly', Timed> = {
     step: onDevice((x, p) => stepper.step(x, p)),
-    chain: onDevice((x, p) => withChain(() => stepper.step(x, p))),
+    chain: onDevice((x, p) => withSwitchedOff(fusedKernels, () => stepper.step(x, p))),
     readBack: async (repetitions) => {
       let x = tf.clone(start);
       for (let i = 0; i < repetitions; i++) {

@@ -16,6 +16,7 @@ import type { Scheduler } from '../src/schedulers/protocol';
 import { SCHEDULERS } from '../src/schedulers/registry';
 import { settingOf } from './scheduler_settings';
 import { Stepper, stepInputs, sync } from './step_setup';
+import { withSwitchedOff } from './switches';
 import { timeInterleaved, type Timed, type TimingBudget } from './timing';
 
 /** Run lengths tried, longest first; GPU programs and read-backs are counted over a run of the last. */
@@ -133,15 +134,6 @@ function perStepCounts(scheduler: Scheduler, shape: number[], numSteps: number, 
   return run();
 }
 
-function withChain<T>(f: () => T): T {
-  fusedKernels.enabled = false;
-  try {
-    return f();
-  } finally {
-    fusedKernels.enabled = true;
-  }
-}
-
 /** Every scheduler of the registry at `shape` on the active backend. */
 export async function benchSchedulers(shape: number[], budget: TimingBudget): Promise<SchedulerRowFigures[]> {
   const rows: SchedulerRowFigures[] = [];
@@ -164,11 +156,11 @@ export async function benchSchedulers(shape: number[], budget: TimingBudget): Pr
     };
     const step = (x: tf.Tensor) => stepper.step(x, inputs.prediction, inputs.noise);
     const js = arrays === null ? null : jsStep(middlePlan(scheduler, shape, runSteps), arrays);
-    const times = await timeInterleaved<string>({ step: batch(step), chain: batch((x) => withChain(() => step(x))), ...(js === null ? {} : { js }) }, budget);
+    const times = await timeInterleaved<string>({ step: batch(step), chain: batch((x) => withSwitchedOff(fusedKernels, () => step(x))), ...(js === null ? {} : { js }) }, budget);
     stepper.dispose();
     const countRun = RUN_LENGTHS[RUN_LENGTHS.length - 1];
     const fused = perStepCounts(scheduler, shape, countRun, inputs);
-    const chain = withChain(() => perStepCounts(scheduler, shape, countRun, inputs));
+    const chain = withSwitchedOff(fusedKernels, () => perStepCounts(scheduler, shape, countRun, inputs));
     rows.push({
       scheduler: entry.name,
       setting: setting.note,

@@ -10,6 +10,7 @@ import { activeBackendHasFusedKernel, fusedKernels } from '../src/kernels';
 import type { DdimStepCoefficients } from '../src/schedulers/ddim/coefficients';
 import { MEMORY_STEPS, STEP_OPTIONS } from './config';
 import { benchCoefficients, Stepper, stepInputs, sync } from './step_setup';
+import { withSwitchedOff } from './switches';
 import { timeInterleaved, type Timed, type TimingBudget } from './timing';
 
 export interface StepFigures {
@@ -60,14 +61,7 @@ export async function benchSteps(shapes: number[][], budget: TimingBudget, extra
     const coefficients = benchCoefficients();
     const { sample, prediction, noise } = stepInputs(shape, coefficients.alphaBar);
     const step = (x: tf.Tensor) => stepper.step(x, prediction, noise);
-    const chain = (x: tf.Tensor) => {
-      fusedKernels.enabled = false;
-      try {
-        return step(x);
-      } finally {
-        fusedKernels.enabled = true;
-      }
-    };
+    const chain = (x: tf.Tensor) => withSwitchedOff(fusedKernels, () => step(x));
     // Each batch chains its steps (the next sample is this step's output), then syncs once.
     const batch = (update: (x: tf.Tensor) => tf.Tensor) => async (repetitions: number) => {
       let x = tf.clone(sample);
