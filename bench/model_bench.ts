@@ -23,7 +23,7 @@ import { DdimScheduler } from '../src';
 import { fusedKernels } from '../src/kernels';
 import { ddimStepCoefficients, type DdimStepCoefficients } from '../src/schedulers/ddim/coefficients';
 import { MODEL_MS, MODEL_RUN_STEPS } from './config';
-import { Stepper, sync } from './step_setup';
+import { chainedBatch, Stepper, sync } from './step_setup';
 import { withSwitchedOff } from './switches';
 import { halfInterquartileRange, median, timeRounds, type Timed, type TimingBudget } from './timing';
 
@@ -82,17 +82,13 @@ function loops(model: Model, start: tf.Tensor, startValues: Float32Array): { var
   const scheduler = new DdimScheduler();
   const stepper = new Stepper(scheduler, start.shape, MODEL_RUN_STEPS);
   const host = new HostDdim(scheduler);
-  const onDevice = (update: (x: tf.Tensor, p: tf.Tensor) => tf.Tensor) => async (repetitions: number) => {
-    let x = tf.clone(start);
-    for (let i = 0; i < repetitions; i++) {
+  const onDevice = (update: (x: tf.Tensor, p: tf.Tensor) => tf.Tensor) =>
+    chainedBatch(start, (x) => {
       const p = model(x);
       const next = update(x, p);
-      tf.dispose([x, p]);
-      x = next;
-    }
-    await sync(x);
-    x.dispose();
-  };
+      p.dispose();
+      return next;
+    });
   const variants: Record<Update | 'modelOnly', Timed> = {
     step: onDevice((x, p) => stepper.step(x, p)),
     chain: onDevice((x, p) => withSwitchedOff(fusedKernels, () => stepper.step(x, p))),

@@ -15,7 +15,7 @@ import { SAMPLE, type StepPlan } from '../src/schedulers/plan';
 import type { Scheduler } from '../src/schedulers/protocol';
 import { SCHEDULERS } from '../src/schedulers/registry';
 import { settingOf } from './scheduler_settings';
-import { Stepper, stepInputs, sync } from './step_setup';
+import { chainedBatch, Stepper, stepInputs } from './step_setup';
 import { withSwitchedOff } from './switches';
 import { timeInterleaved, type Timed, type TimingBudget } from './timing';
 
@@ -144,19 +144,9 @@ export async function benchSchedulers(shape: number[], budget: TimingBudget): Pr
     const scheduler = entry.create(setting.options);
     const runSteps = longestRun(scheduler, shape);
     const stepper = new Stepper(scheduler, shape, runSteps);
-    const batch = (update: (x: tf.Tensor) => tf.Tensor) => async (repetitions: number) => {
-      let x = tf.clone(inputs.sample);
-      for (let i = 0; i < repetitions; i++) {
-        const next = update(x);
-        x.dispose();
-        x = next;
-      }
-      await sync(x);
-      x.dispose();
-    };
     const step = (x: tf.Tensor) => stepper.step(x, inputs.prediction, inputs.noise);
     const js = arrays === null ? null : jsStep(middlePlan(scheduler, shape, runSteps), arrays);
-    const times = await timeInterleaved<string>({ step: batch(step), chain: batch((x) => withSwitchedOff(fusedKernels, () => step(x))), ...(js === null ? {} : { js }) }, budget);
+    const times = await timeInterleaved<string>({ step: chainedBatch(inputs.sample, step), chain: chainedBatch(inputs.sample, (x) => withSwitchedOff(fusedKernels, () => step(x))), ...(js === null ? {} : { js }) }, budget);
     stepper.dispose();
     const countRun = RUN_LENGTHS[RUN_LENGTHS.length - 1];
     const fused = perStepCounts(scheduler, shape, countRun, inputs);

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DdimScheduler, type Scheduler, type SchedulerState } from '../src';
 import { ddimStepCoefficients, type DdimStepCoefficients } from '../src/schedulers/ddim/coefficients';
 import { RUN_STEPS, STEP_INDEX, STEP_OPTIONS } from './config';
+import type { Timed } from './timing';
 
 /**
  * Steps of `scheduler` one after the other, as a sampling loop takes them: each call steps the
@@ -71,3 +72,20 @@ export async function sync(x: tf.Tensor): Promise<void> {
   probe.dispose();
 }
 
+
+/**
+ * A timed batch of `update` chained from `start` (each output is the next input, as a sampling
+ * loop's samples are), synced once at its end, never per update.
+ */
+export function chainedBatch(start: tf.Tensor, update: (x: tf.Tensor) => tf.Tensor): Timed {
+  return async (repetitions) => {
+    let x = tf.clone(start);
+    for (let i = 0; i < repetitions; i++) {
+      const next = update(x);
+      x.dispose();
+      x = next;
+    }
+    await sync(x);
+    x.dispose();
+  };
+}
