@@ -77,6 +77,19 @@ class HostDdim {
   }
 }
 
+/** A batch of `calls` calls of `model` on `x`, each output dropped but the last, which is synced. */
+function modelCalls(model: Model, x: tf.Tensor): Timed {
+  return async (calls) => {
+    let y: tf.Tensor | null = null;
+    for (let i = 0; i < calls; i++) {
+      y?.dispose();
+      y = model(x);
+    }
+    await sync(y!);
+    y!.dispose();
+  };
+}
+
 /** The loops of one model: each update, and the model alone on the same input (`modelOnly`). */
 function loops(model: Model, start: tf.Tensor, startValues: Float32Array): { variants: Record<Update | 'modelOnly', Timed>; dispose(): void } {
   const scheduler = new DdimScheduler();
@@ -112,30 +125,17 @@ function loops(model: Model, start: tf.Tensor, startValues: Float32Array): { var
         xs = host.update(xs, ps);
       }
     },
-    modelOnly: async (repetitions) => {
-      let p: tf.Tensor | null = null;
-      for (let i = 0; i < repetitions; i++) {
-        p?.dispose();
-        p = model(start);
-      }
-      await sync(p!);
-      p!.dispose();
-    },
+    modelOnly: modelCalls(model, start),
   };
   return { variants, dispose: () => stepper.dispose() };
 }
 
 /** Milliseconds per call of `model` on `x`: the median of 3 batches of at least 100 ms (after one untimed call). */
 async function msPerCall(model: Model, x: tf.Tensor): Promise<number> {
+  const batch = modelCalls(model, x);
   const run = async (calls: number) => {
     const start = performance.now();
-    let y: tf.Tensor | null = null;
-    for (let i = 0; i < calls; i++) {
-      y?.dispose();
-      y = model(x);
-    }
-    await sync(y!);
-    y!.dispose();
+    await batch(calls);
     return performance.now() - start;
   };
   await run(1);
@@ -204,6 +204,11 @@ function programsAround(model: Model, shape: number[]) {
   return { stepPrograms: stepped.programs.length, addedPrograms: after.programs! - own.programs! };
 }
 
+/** A figure per update. */
+function perUpdate<T>(figure: (update: Update) => T): Record<Update, T> {
+  return Object.fromEntries(UPDATES.map((update) => [update, figure(update)])) as Record<Update, T>;
+}
+
 /** Every update around both models, per shape, on the active backend. */
 export async function benchModelLoops(shapes: number[][], oneOpBudget: TimingBudget, modelBudget: TimingBudget): Promise<ModelLoopFigures[]> {
   const figures: ModelLoopFigures[] = [];
@@ -211,14 +216,15 @@ export async function benchModelLoops(shapes: number[][], oneOpBudget: TimingBud
     const oneOp = await timeLoops((x) => tf.mul(x, 0.5), shape, oneOpBudget);
     const stack = await calibratedStack(shape, MODEL_MS);
     const rounds = await timeLoops(stack.call, shape, modelBudget);
+    const added = perUpdate((update) => differences(rounds[update], rounds.modelOnly));
     figures.push({
       backend: tf.getBackend(),
       shape,
-      oneOpUs: Object.fromEntries(UPDATES.map((update) => [update, median(oneOp[update])])) as Record<Update, number>,
+      oneOpUs: perUpdate((update) => median(oneOp[update])),
       modelLayers: stack.depthwiseLayers,
       modelUs: median(rounds.modelOnly),
-      overheadUs: Object.fromEntries(UPDATES.map((update) => [update, median(differences(rounds[update], rounds.modelOnly))])) as Record<Update, number>,
-      overheadSpreadUs: Object.fromEntries(UPDATES.map((update) => [update, halfInterquartileRange(differences(rounds[update], rounds.modelOnly))])) as Record<Update, number>,
+      overheadUs: perUpdate((update) => median(added[update])),
+      overheadSpreadUs: perUpdate((update) => halfInterquartileRange(added[update])),
       ...programsAround(stack.call, shape),
     });
     stack.dispose();
