@@ -25,7 +25,7 @@ import { ddimStepCoefficients, type DdimStepCoefficients } from '../src/schedule
 import { MODEL_MS, MODEL_RUN_STEPS } from './config';
 import { chainedBatch, Stepper, sync } from './step_setup';
 import { withSwitchedOff } from './switches';
-import { halfInterquartileRange, median, timeRounds, type Timed, type TimingBudget } from './timing';
+import { differences, halfInterquartileRange, median, timeRounds, type Timed, type TimingBudget } from './timing';
 
 export const UPDATES = ['step', 'chain', 'readBack', 'readBackHost'] as const;
 export type Update = (typeof UPDATES)[number];
@@ -168,11 +168,6 @@ async function calibratedStack(shape: number[], targetMs: number) {
   }
   x.dispose();
   return layerStack(shape[3], layers, { convolutions: false });
-}
-
-/** Per round, `a` minus `b`. */
-function differences(a: number[], b: number[]): number[] {
-  return a.map((value, round) => value - b[round]);
 }
 
 /** The loops of `model`, timed in interleaved rounds from a start sample in the model's own layout. */
