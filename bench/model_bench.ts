@@ -21,9 +21,9 @@ import { countGpuPrograms, recordGpuPrograms } from '../__tests__/browser/helper
 import { layerStack } from '../__tests__/helpers/layer_stack';
 import { DdimScheduler } from '../src';
 import { fusedKernels } from '../src/kernels';
-import { ddimStepCoefficients, type DdimStepCoefficients } from '../src/schedulers/ddim/coefficients';
+import type { DdimStepCoefficients } from '../src/schedulers/ddim/coefficients';
 import { MODEL_MS, MODEL_RUN_STEPS } from './config';
-import { chainedBatch, Stepper, sync } from './step_setup';
+import { chainedBatch, ddimRunCoefficients, Stepper, sync } from './step_setup';
 import { withSwitchedOff } from './switches';
 import { differences, halfInterquartileRange, median, timeRounds, type Timed, type TimingBudget } from './timing';
 
@@ -58,11 +58,7 @@ class HostDdim {
   private index = 0;
 
   constructor(scheduler: DdimScheduler) {
-    const gap = Math.floor(scheduler.options.numTrainSteps / MODEL_RUN_STEPS);
-    this.coefficients = Array.from({ length: MODEL_RUN_STEPS }, (_, i) => {
-      const t = (MODEL_RUN_STEPS - 1 - i) * gap;
-      return ddimStepCoefficients(scheduler.options, scheduler.alphaBars, t, t - gap);
-    });
+    this.coefficients = ddimRunCoefficients(scheduler, MODEL_RUN_STEPS);
   }
 
   update(x: Float32Array, p: Float32Array): Float32Array {

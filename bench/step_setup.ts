@@ -1,7 +1,9 @@
 /** The step the benchmark times, set up on the active backend: shared by every figure. */
 import * as tf from '@tensorflow/tfjs-core';
 import { DdimScheduler, type Scheduler, type SchedulerState } from '../src';
+import { previousTimesteps } from '../src/schedule/previous_timesteps';
 import { ddimStepCoefficients, type DdimStepCoefficients } from '../src/schedulers/ddim/coefficients';
+import { samplingTimesteps } from '../src/schedulers/ddim/scheduler';
 import { RUN_STEPS, STEP_INDEX, STEP_OPTIONS } from './config';
 import type { Timed } from './timing';
 
@@ -44,12 +46,17 @@ export class Stepper {
   }
 }
 
+/** The coefficients of every step of a `numSteps`-step run of `scheduler`, from the timesteps and landings its init takes. */
+export function ddimRunCoefficients(scheduler: DdimScheduler, numSteps: number): DdimStepCoefficients[] {
+  const { options, alphaBars } = scheduler;
+  const timesteps = samplingTimesteps(options, numSteps);
+  const landings = previousTimesteps(timesteps, options.previousTimestep, options.numTrainSteps);
+  return Array.from(timesteps, (t, i) => ddimStepCoefficients(options, alphaBars, t, landings[i]));
+}
+
 /** The DDIM step of the benchmark: the coefficients of step STEP_INDEX of a RUN_STEPS-step run. */
 export function benchCoefficients(): DdimStepCoefficients {
-  const scheduler = new DdimScheduler(STEP_OPTIONS);
-  const gap = Math.floor(scheduler.options.numTrainSteps / RUN_STEPS);
-  const t = (RUN_STEPS - 1 - STEP_INDEX) * gap;
-  return ddimStepCoefficients(scheduler.options, scheduler.alphaBars, t, t - gap);
+  return ddimRunCoefficients(new DdimScheduler(STEP_OPTIONS), RUN_STEPS)[STEP_INDEX];
 }
 
 /**
