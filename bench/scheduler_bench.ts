@@ -14,6 +14,7 @@ import { passSource, type CombinationPass } from '../src/kernels/cpu_pass';
 import { SAMPLE, type StepPlan } from '../src/schedulers/plan';
 import type { Scheduler } from '../src/schedulers/protocol';
 import { SCHEDULERS } from '../src/schedulers/registry';
+import { countReads } from './read_backs';
 import { settingOf } from './scheduler_settings';
 import { chainedBatch, Stepper, stepInputs } from './step_setup';
 import { withSwitchedOff } from './switches';
@@ -89,25 +90,6 @@ function jsStep(plan: StepPlan, arrays: Record<string, Float32Array>): Timed | n
       sample = outputs[sampleOutput];
     }
   };
-}
-
-/** Runs `f` and returns its result with the read-backs (backend read or readSync) it made. */
-function countReads<T>(f: () => T): { result: T; reads: number } {
-  const backend = tf.backend() as unknown as Record<string, unknown>;
-  let reads = 0;
-  for (const method of ['read', 'readSync']) {
-    const original = backend[method] as (...args: unknown[]) => unknown;
-    backend[method] = function (this: unknown, ...args: unknown[]) {
-      reads++;
-      return original.apply(this, args);
-    };
-  }
-  try {
-    return { result: f(), reads };
-  } finally {
-    delete backend.read;
-    delete backend.readSync;
-  }
 }
 
 /** GPU programs and read-backs of every step of a run of `numSteps`, the run taken once before to compile; the most of each. */
