@@ -1,5 +1,4 @@
 /** The benchmark's figures as rows, goals and text tables. */
-import type { BrowserBackendFigures } from './browser';
 import { GPU_BACKENDS } from './config';
 import { micros, ratio, table } from './format';
 import { bytesPerStep } from './host_bench';
@@ -98,7 +97,7 @@ export interface BenchReport {
   readonly goals: Goal[];
 }
 
-export function rowsOf(host: HostFigures[], backends: Array<BackendFigures | BrowserBackendFigures>): Row[] {
+export function rowsOf(host: HostFigures[], backends: BackendFigures[]): Row[] {
   return backends.flatMap((figures) =>
     figures.steps.map((step, i) => ({
       backend: step.backend,
