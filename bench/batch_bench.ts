@@ -61,8 +61,8 @@ async function commandRun(args: string[]): Promise<{ seconds: number; cpuSeconds
 }
 
 /** The worker counts of the rows: 1, 2 and every core, each once. */
-export function workerCounts(cores = availableParallelism()): number[] {
-  return [...new Set([1, 2, cores])].sort((a, b) => a - b);
+function workerCounts(): number[] {
+  return [...new Set([1, 2, availableParallelism()])].sort((a, b) => a - b);
 }
 
 export async function benchBatchRuns(runs: number, isQuick: boolean, progress: (message: string) => void): Promise<BatchRunFigures[]> {

@@ -11,7 +11,7 @@ import { runLevels, type RunLevels } from './run_levels';
 
 /** The numSteps tried; a run counts when its model calls stay within MAX_CALLS. */
 export const STEP_GRID: readonly number[] = [1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 70, 80, 90, 100];
-export const MAX_CALLS = 100;
+const MAX_CALLS = 100;
 
 export interface BudgetRun {
   readonly numSteps: number;

@@ -53,7 +53,7 @@ export function mixtureSetup(problem: MixtureProblem, options: { referenceCount:
 }
 
 /** The starts at `level`: exact draws of the marginal there (problems.ts). */
-export function mixtureStart(setup: MixtureSetup, level: NoiseLevel): Float64Array {
+function mixtureStart(setup: MixtureSetup, level: NoiseLevel): Float64Array {
   return marginalPoints(setup.problem, level, setup.normals, setup.distanceCount, setup.components);
 }
 
