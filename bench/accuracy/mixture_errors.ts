@@ -2,7 +2,7 @@
  * The ring and glyph mixtures: the error of deterministic samplers against a converged
  * reference solution of the ODE (reference_ode.ts, RK4 in float64 from the same start), and for
  * every sampler the distance of its samples to the exact mixture: the share near a mode
- * (src/denoisers' quality figures) and the sliced Wasserstein-2 distance.
+ * (src/denoisers' quality figures) and the sliced Wasserstein-1 distance (sliced_wasserstein.ts).
  */
 import { glyphsQuality } from '../../src/denoisers/glyphs_quality';
 import { ringQuality } from '../../src/denoisers/ring_quality';
