@@ -9,6 +9,7 @@ import { measurePoints, rmsError, type BudgetRun, type MeasurePoint, type Measur
 import { runDevice } from './device_run';
 import { gaussianFlow } from './gaussian_exact';
 import { runHostPlans } from './host_plans';
+import { veSigma } from './reference_ode';
 import { exactModel } from './prediction';
 import { marginalPoints, type MixtureProblem } from './problems';
 
@@ -41,7 +42,6 @@ export interface ErrorPoint {
 
 /** The errors of `run` at its measurement `points`, `errorAt` giving the RMS error of the sample at one. */
 export function errorPoint({ numSteps, calls }: BudgetRun, { end, lastNonzero }: MeasurePoints, errorAt: (point: MeasurePoint) => number): ErrorPoint {
-  const veSigma = ({ alpha, sigma }: NoiseLevel) => sigma / alpha;
   return {
     numSteps,
     calls,
