@@ -12,7 +12,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../src/cli/program';
-import { table, type Goal } from './report';
+import { ratio, table } from './format';
+import type { Goal } from './report';
 import { median } from './timing';
 
 export interface BatchRunFigures {
@@ -60,8 +61,8 @@ async function commandRun(args: string[]): Promise<{ seconds: number; cpuSeconds
 }
 
 /** The worker counts of the rows: 1, 2 and every core, each once. */
-export function workerCounts(cores = availableParallelism()): number[] {
-  return [...new Set([1, 2, cores])].sort((a, b) => a - b);
+function workerCounts(): number[] {
+  return [...new Set([1, 2, availableParallelism()])].sort((a, b) => a - b);
 }
 
 export async function benchBatchRuns(runs: number, isQuick: boolean, progress: (message: string) => void): Promise<BatchRunFigures[]> {
@@ -112,7 +113,7 @@ export function batchGoals(rows: readonly BatchRunFigures[]): Goal[] {
   if (two === undefined) return [];
   return [{
     goal: `wasm glyphs: --workers 2 >= ${TWO_WORKER_GOAL}x --workers 1 (once started; ${availableParallelism()} cores, load ${two.loadAverage.toFixed(1)})`,
-    measured: `${two.speedup.toFixed(2)}x`,
+    measured: ratio(two.speedup),
     met: two.speedup >= TWO_WORKER_GOAL,
   }];
 }
@@ -122,7 +123,7 @@ export function formatBatchRuns(rows: readonly BatchRunFigures[]): string {
   const header = ['backend', 'workers', 'samples', 'seconds', 'samples/s', 'start s', 'samples/s started', 'speedup', 'per worker', 'CPU s / 1000 started', 'load avg'];
   const cells = rows.map((row) => [
     row.backend, String(row.workers), String(row.count), row.seconds.toFixed(2), row.samplesPerSecond.toFixed(0), row.startSeconds.toFixed(2),
-    row.startedSamplesPerSecond.toFixed(0), `${row.speedup.toFixed(2)}x`, `${row.speedupPerWorker.toFixed(2)}x`, row.cpuSecondsPer1000.toFixed(2), row.loadAverage.toFixed(1),
+    row.startedSamplesPerSecond.toFixed(0), ratio(row.speedup), ratio(row.speedupPerWorker), row.cpuSecondsPer1000.toFixed(2), row.loadAverage.toFixed(1),
   ]);
   const title = `Batch sampling (tfjs-diffusion sample: glyphs, ${STEPS} DDIM steps, batches of ${BATCH}; ${availableParallelism()} cores, shared: see the load average)`;
   return `${title}\n${table(header, cells)}`;

@@ -3,15 +3,11 @@ import { join } from 'node:path';
 import { browserUnavailable } from '../__tests__/browser/helpers/chromium';
 import { openTestPage } from '../__tests__/browser/helpers/page';
 import type { AroundModelFigures } from './around_model';
-import type { MemoryFigures, StepFigures } from './step_bench';
+import type { BackendFigures } from './report';
 import type { TimingBudget } from './timing';
 
-export interface BrowserBackendFigures extends AroundModelFigures {
-  readonly steps: StepFigures[];
-  /** Per shape (config SHAPES), microseconds of the device copy of a step's bytes. */
-  readonly copyUs: number[];
-  readonly memory: MemoryFigures;
-}
+/** A GPU backend's figures from the page: its copyUs are the device copy of a step's bytes. */
+export type BrowserBackendFigures = BackendFigures & AroundModelFigures;
 
 export type BrowserResult = { backend: string; figures: BrowserBackendFigures } | { backend: string; skipped: string };
 

@@ -2,6 +2,12 @@
 import type { DdimOptions } from '../src';
 import type { TimingBudget } from './timing';
 
+/** The Node WebGPU backend (Dawn) in the figures, apart from Chromium's webgpu. */
+export const NODE_WEBGPU = 'webgpu (Node)';
+
+/** The GPU backends, whose steps count programs. */
+export const GPU_BACKENDS = ['webgl', 'webgpu', NODE_WEBGPU];
+
 /** Latent shapes: Stable Diffusion's 64x64 latents, a batch of 16 of them, and 256x256 RGB images. */
 export const SHAPES: number[][] = [
   [1, 4, 64, 64],

@@ -17,6 +17,7 @@ import { ddimPlan } from '../src/schedulers/ddim/plan';
 import { STEP_OPTIONS } from './config';
 import { simdTorchRandn } from '../src/random/torch/randn_simd';
 import type { StepSetup } from './step_bench';
+import { withSwitchedOff } from './switches';
 import type { Timed } from './timing';
 
 /** Bytes one fused update moves: x, p, z read, x0 and x_{t-1} written, float32. */
@@ -64,6 +65,12 @@ export function hostVariants(setup: StepSetup): Record<string, Timed> {
   const copyTarget = new Float32Array(x.length * 2.5);
   const prngKey = random.key(0);
   const torchGenerator = random.torchGenerator(0);
+  const noiseDraw = (n: number) => {
+    for (let i = 0; i < n; i++) random.normal(prngKey, setup.shape).sample.dispose();
+  };
+  const torchDraw = (n: number) => {
+    for (let i = 0; i < n; i++) torchGenerator.randn(setup.shape).dispose();
+  };
   return {
     scalarPass: (n) => {
       for (let i = 0; i < n; i++) scalarPass(x, p, z, denoised, next, attrs);
@@ -82,27 +89,9 @@ export function hostVariants(setup: StepSetup): Record<string, Timed> {
     copy: (n) => {
       for (let i = 0; i < n; i++) copyTarget.set(copySource);
     },
-    noiseDraw: (n) => {
-      for (let i = 0; i < n; i++) random.normal(prngKey, setup.shape).sample.dispose();
-    },
-    noiseDrawJs: (n) => {
-      simdNormals.enabled = false;
-      try {
-        for (let i = 0; i < n; i++) random.normal(prngKey, setup.shape).sample.dispose();
-      } finally {
-        simdNormals.enabled = true;
-      }
-    },
-    torchDraw: (n) => {
-      for (let i = 0; i < n; i++) torchGenerator.randn(setup.shape).dispose();
-    },
-    torchDrawJs: (n) => {
-      simdTorchRandn.enabled = false;
-      try {
-        for (let i = 0; i < n; i++) torchGenerator.randn(setup.shape).dispose();
-      } finally {
-        simdTorchRandn.enabled = true;
-      }
-    },
+    noiseDraw,
+    noiseDrawJs: (n) => withSwitchedOff(simdNormals, () => noiseDraw(n)),
+    torchDraw,
+    torchDrawJs: (n) => withSwitchedOff(simdTorchRandn, () => torchDraw(n)),
   };
 }

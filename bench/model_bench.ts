@@ -21,10 +21,11 @@ import { countGpuPrograms, recordGpuPrograms } from '../__tests__/browser/helper
 import { layerStack } from '../__tests__/helpers/layer_stack';
 import { DdimScheduler } from '../src';
 import { fusedKernels } from '../src/kernels';
-import { ddimStepCoefficients, type DdimStepCoefficients } from '../src/schedulers/ddim/coefficients';
+import type { DdimStepCoefficients } from '../src/schedulers/ddim/coefficients';
 import { MODEL_MS, MODEL_RUN_STEPS } from './config';
-import { Stepper, sync } from './step_setup';
-import { halfInterquartileRange, median, timeRounds, type Timed, type TimingBudget } from './timing';
+import { chainedBatch, ddimRunCoefficients, Stepper, sync } from './step_setup';
+import { withSwitchedOff } from './switches';
+import { differences, halfInterquartileRange, median, timeRounds, type Timed, type TimingBudget } from './timing';
 
 export const UPDATES = ['step', 'chain', 'readBack', 'readBackHost'] as const;
 export type Update = (typeof UPDATES)[number];
@@ -57,11 +58,7 @@ class HostDdim {
   private index = 0;
 
   constructor(scheduler: DdimScheduler) {
-    const gap = Math.floor(scheduler.options.numTrainSteps / MODEL_RUN_STEPS);
-    this.coefficients = Array.from({ length: MODEL_RUN_STEPS }, (_, i) => {
-      const t = (MODEL_RUN_STEPS - 1 - i) * gap;
-      return ddimStepCoefficients(scheduler.options, scheduler.alphaBars, t, t - gap);
-    });
+    this.coefficients = ddimRunCoefficients(scheduler, MODEL_RUN_STEPS);
   }
 
   update(x: Float32Array, p: Float32Array): Float32Array {
@@ -76,14 +73,17 @@ class HostDdim {
   }
 }
 
-/** Runs `f` with the fused kernels off. */
-function withChain<T>(f: () => T): T {
-  fusedKernels.enabled = false;
-  try {
-    return f();
-  } finally {
-    fusedKernels.enabled = true;
-  }
+/** A batch of `calls` calls of `model` on `x`, each output dropped but the last, which is synced. */
+function modelCalls(model: Model, x: tf.Tensor): Timed {
+  return async (calls) => {
+    let y: tf.Tensor | null = null;
+    for (let i = 0; i < calls; i++) {
+      y?.dispose();
+      y = model(x);
+    }
+    await sync(y!);
+    y!.dispose();
+  };
 }
 
 /** The loops of one model: each update, and the model alone on the same input (`modelOnly`). */
@@ -91,20 +91,16 @@ function loops(model: Model, start: tf.Tensor, startValues: Float32Array): { var
   const scheduler = new DdimScheduler();
   const stepper = new Stepper(scheduler, start.shape, MODEL_RUN_STEPS);
   const host = new HostDdim(scheduler);
-  const onDevice = (update: (x: tf.Tensor, p: tf.Tensor) => tf.Tensor) => async (repetitions: number) => {
-    let x = tf.clone(start);
-    for (let i = 0; i < repetitions; i++) {
+  const onDevice = (update: (x: tf.Tensor, p: tf.Tensor) => tf.Tensor) =>
+    chainedBatch(start, (x) => {
       const p = model(x);
       const next = update(x, p);
-      tf.dispose([x, p]);
-      x = next;
-    }
-    await sync(x);
-    x.dispose();
-  };
+      p.dispose();
+      return next;
+    });
   const variants: Record<Update | 'modelOnly', Timed> = {
     step: onDevice((x, p) => stepper.step(x, p)),
-    chain: onDevice((x, p) => withChain(() => stepper.step(x, p))),
+    chain: onDevice((x, p) => withSwitchedOff(fusedKernels, () => stepper.step(x, p))),
     readBack: async (repetitions) => {
       let x = tf.clone(start);
       for (let i = 0; i < repetitions; i++) {
@@ -125,30 +121,17 @@ function loops(model: Model, start: tf.Tensor, startValues: Float32Array): { var
         xs = host.update(xs, ps);
       }
     },
-    modelOnly: async (repetitions) => {
-      let p: tf.Tensor | null = null;
-      for (let i = 0; i < repetitions; i++) {
-        p?.dispose();
-        p = model(start);
-      }
-      await sync(p!);
-      p!.dispose();
-    },
+    modelOnly: modelCalls(model, start),
   };
   return { variants, dispose: () => stepper.dispose() };
 }
 
 /** Milliseconds per call of `model` on `x`: the median of 3 batches of at least 100 ms (after one untimed call). */
 async function msPerCall(model: Model, x: tf.Tensor): Promise<number> {
+  const batch = modelCalls(model, x);
   const run = async (calls: number) => {
     const start = performance.now();
-    let y: tf.Tensor | null = null;
-    for (let i = 0; i < calls; i++) {
-      y?.dispose();
-      y = model(x);
-    }
-    await sync(y!);
-    y!.dispose();
+    await batch(calls);
     return performance.now() - start;
   };
   await run(1);
@@ -183,11 +166,6 @@ async function calibratedStack(shape: number[], targetMs: number) {
   return layerStack(shape[3], layers, { convolutions: false });
 }
 
-/** Per round, `a` minus `b`. */
-function differences(a: number[], b: number[]): number[] {
-  return a.map((value, round) => value - b[round]);
-}
-
 /** The loops of `model`, timed in interleaved rounds from a start sample in the model's own layout. */
 async function timeLoops(model: Model, shape: number[], budget: TimingBudget) {
   const start = tf.tidy(() => model(tf.randomNormal(shape, 0, 1, 'float32', 12)));
@@ -217,6 +195,11 @@ function programsAround(model: Model, shape: number[]) {
   return { stepPrograms: stepped.programs.length, addedPrograms: after.programs! - own.programs! };
 }
 
+/** A figure per update. */
+function perUpdate<T>(figure: (update: Update) => T): Record<Update, T> {
+  return Object.fromEntries(UPDATES.map((update) => [update, figure(update)])) as Record<Update, T>;
+}
+
 /** Every update around both models, per shape, on the active backend. */
 export async function benchModelLoops(shapes: number[][], oneOpBudget: TimingBudget, modelBudget: TimingBudget): Promise<ModelLoopFigures[]> {
   const figures: ModelLoopFigures[] = [];
@@ -224,14 +207,15 @@ export async function benchModelLoops(shapes: number[][], oneOpBudget: TimingBud
     const oneOp = await timeLoops((x) => tf.mul(x, 0.5), shape, oneOpBudget);
     const stack = await calibratedStack(shape, MODEL_MS);
     const rounds = await timeLoops(stack.call, shape, modelBudget);
+    const added = perUpdate((update) => differences(rounds[update], rounds.modelOnly));
     figures.push({
       backend: tf.getBackend(),
       shape,
-      oneOpUs: Object.fromEntries(UPDATES.map((update) => [update, median(oneOp[update])])) as Record<Update, number>,
+      oneOpUs: perUpdate((update) => median(oneOp[update])),
       modelLayers: stack.depthwiseLayers,
       modelUs: median(rounds.modelOnly),
-      overheadUs: Object.fromEntries(UPDATES.map((update) => [update, median(differences(rounds[update], rounds.modelOnly))])) as Record<Update, number>,
-      overheadSpreadUs: Object.fromEntries(UPDATES.map((update) => [update, halfInterquartileRange(differences(rounds[update], rounds.modelOnly))])) as Record<Update, number>,
+      overheadUs: perUpdate((update) => median(added[update])),
+      overheadSpreadUs: perUpdate((update) => halfInterquartileRange(added[update])),
       ...programsAround(stack.call, shape),
     });
     stack.dispose();

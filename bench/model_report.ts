@@ -1,11 +1,10 @@
 /** The figures around a model, of sample() and of every scheduler: their tables and goals. */
+import { GPU_BACKENDS } from './config';
+import { micros, ratio } from './format';
 import { UPDATES, type ModelLoopFigures, type Update } from './model_bench';
 import type { SampleOverheadFigures } from './sample_overhead';
 import type { Goal } from './report';
 import type { SchedulerRowFigures } from './scheduler_bench';
-
-/** The GPU backends, whose steps count programs. */
-const GPU_BACKENDS = ['webgl', 'webgpu', 'webgpu (Node)'];
 
 /** sample() may add this share of a step of this many microseconds. */
 const SAMPLE_OVERHEAD_SHARE = 0.05;
@@ -15,8 +14,6 @@ const SAMPLE_OVERHEAD_STEP_US = 1000;
 const CPU_STEP_OVER_JS = 1.5;
 
 const ms = (us: number) => (us / 1000).toFixed(us >= 10000 ? 1 : 2);
-const ratio = (value: number) => `${value.toFixed(2)}x`;
-const micros = (value: number) => (Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(1));
 
 /** The updates in the order the tables show them, with their column titles. */
 const COLUMNS: ReadonlyArray<readonly [Update, string]> = [

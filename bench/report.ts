@@ -1,5 +1,6 @@
 /** The benchmark's figures as rows, goals and text tables. */
-import type { BrowserBackendFigures } from './browser';
+import { GPU_BACKENDS } from './config';
+import { micros, ratio, table } from './format';
 import { bytesPerStep } from './host_bench';
 import type { ModelLoopFigures } from './model_bench';
 import { oneOpLines, overheadLines, sampleOverheadLines, schedulerLines } from './model_report';
@@ -7,9 +8,6 @@ import type { SampleRunFigures } from './sample_bench';
 import type { SampleOverheadFigures } from './sample_overhead';
 import type { SchedulerRowFigures } from './scheduler_bench';
 import type { MemoryFigures, StepFigures } from './step_bench';
-
-/** The Node WebGPU backend (Dawn) in the figures, apart from Chromium's webgpu. */
-export const NODE_WEBGPU = 'webgpu (Node)';
 
 /** The host limits of one shape, timed beside the cpu backend's step (see host_bench.ts). */
 export interface HostFigures {
@@ -99,7 +97,7 @@ export interface BenchReport {
   readonly goals: Goal[];
 }
 
-export function rowsOf(host: HostFigures[], backends: Array<BackendFigures | BrowserBackendFigures>): Row[] {
+export function rowsOf(host: HostFigures[], backends: BackendFigures[]): Row[] {
   return backends.flatMap((figures) =>
     figures.steps.map((step, i) => ({
       backend: step.backend,
@@ -139,17 +137,17 @@ export function goalsOf(rows: Row[], memory: MemoryFigures[], host: HostFigures[
   if (cpu) {
     goals.push({
       goal: `cpu ${GOAL_SHAPE}: step <= 1.5x the scalar JS pass (a step: new arrays)`,
-      measured: `${cpu.stepOverScalarStep.toFixed(2)}x (in place: ${cpu.stepOverScalarPass.toFixed(2)}x)`,
+      measured: `${ratio(cpu.stepOverScalarStep)} (in place: ${ratio(cpu.stepOverScalarPass)})`,
       met: cpu.stepOverScalarStep <= 1.5,
     });
-    goals.push({ goal: `cpu ${GOAL_SHAPE}: step >= 3x faster than the op chain`, measured: `${cpu.chainOverStep.toFixed(2)}x`, met: cpu.chainOverStep >= 3 });
+    goals.push({ goal: `cpu ${GOAL_SHAPE}: step >= 3x faster than the op chain`, measured: ratio(cpu.chainOverStep), met: cpu.chainOverStep >= 3 });
   }
   const drawRows = rows.filter((row) => row.shape === GOAL_SHAPE);
   if (drawRows.length > 0) {
     const { noiseDrawUs, noiseDrawJsUs } = drawRows[0];
     goals.push({
       goal: `noise draw ${GOAL_SHAPE} (random.normal, eta > 0): <= ${NOISE_DRAW_GOAL_MS} ms`,
-      measured: `${(noiseDrawUs / 1000).toFixed(2)} ms (JS: ${(noiseDrawJsUs / 1000).toFixed(1)} ms); draw/step ${drawRows.map((row) => `${row.backend} ${row.noiseDrawOverStep.toFixed(2)}x`).join(', ')}`,
+      measured: `${(noiseDrawUs / 1000).toFixed(2)} ms (JS: ${(noiseDrawJsUs / 1000).toFixed(1)} ms); draw/step ${drawRows.map((row) => `${row.backend} ${ratio(row.noiseDrawOverStep)}`).join(', ')}`,
       met: noiseDrawUs <= NOISE_DRAW_GOAL_MS * 1000,
     });
   }
@@ -162,7 +160,7 @@ export function goalsOf(rows: Row[], memory: MemoryFigures[], host: HostFigures[
       met: torchOverThreefry <= TORCH_DRAW_GOAL_RATIO,
     });
   }
-  for (const backend of ['webgl', 'webgpu', NODE_WEBGPU]) {
+  for (const backend of GPU_BACKENDS) {
     const gpuRows = rows.filter((row) => row.backend === backend);
     if (gpuRows.length === 0) continue;
     const most = Math.max(...gpuRows.map((row) => row.stepPrograms ?? Infinity));
@@ -175,7 +173,7 @@ export function goalsOf(rows: Row[], memory: MemoryFigures[], host: HostFigures[
     const fused = wasm.some((row) => row.fusedKernel);
     goals.push({
       goal: 'wasm: step never slower than the op chain',
-      measured: `${fused ? '' : 'no fused kernel, the chain runs; '}chain/step >= ${slowest.toFixed(2)}x`,
+      measured: `${fused ? '' : 'no fused kernel, the chain runs; '}chain/step >= ${ratio(slowest)}`,
       met: !fused || slowest >= 1,
     });
   }
@@ -190,15 +188,7 @@ export function goalsOf(rows: Row[], memory: MemoryFigures[], host: HostFigures[
   return goals;
 }
 
-export function table(header: string[], lines: string[][]): string {
-  const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i].length)));
-  const format = (cells: string[]) => cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
-  return [format(header), widths.map((width) => '-'.repeat(width)).join('  '), ...lines.map(format)].join('\n');
-}
-
 const tableOf = ({ header, lines }: { header: string[]; lines: string[][] }) => table(header, lines);
-const us = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
-const ratio = (value: number) => `${value.toFixed(2)}x`;
 const programs = (row: Row) => (row.stepPrograms === null ? '-' : `${row.stepPrograms} / ${row.chainPrograms}`);
 
 export function formatReport(report: BenchReport): string {
@@ -207,26 +197,26 @@ export function formatReport(report: BenchReport): string {
     report.rows.map((row) => [
       row.backend + (row.fusedKernel ? '' : ' (no fused)'),
       row.shape,
-      us(row.stepUs),
-      us(row.chainUs),
+      micros(row.stepUs),
+      micros(row.chainUs),
       ratio(row.chainOverStep),
-      us(row.scalarStepUs),
+      micros(row.scalarStepUs),
       ratio(row.stepOverScalarStep),
-      us(row.scalarPassUs),
+      micros(row.scalarPassUs),
       ratio(row.stepOverScalarPass),
-      us(row.kernelPassUs),
+      micros(row.kernelPassUs),
       `${(row.bytesPerStep / 2 ** 20).toFixed(1)} MiB`,
-      us(row.copyUs),
+      micros(row.copyUs),
       ratio(row.stepOverCopy),
-      us(row.noiseDrawUs),
+      micros(row.noiseDrawUs),
       ratio(row.noiseDrawOverStep),
-      us(row.noiseDrawJsUs),
+      micros(row.noiseDrawJsUs),
       programs(row),
     ]),
   );
   const sizeOf = (shape: string) => shape.split('x').reduce((size, length) => size * Number(length), 1);
   // values per microsecond are millions per second
-  const valuesPerSecond = (shape: string, micros: number) => (sizeOf(shape) / micros).toFixed(1);
+  const valuesPerSecond = (shape: string, us: number) => (sizeOf(shape) / us).toFixed(1);
   const draws = table(
     ['shape', 'values', 'threefry us', 'threefry M/s', 'threefry JS M/s', 'torch us', 'torch M/s', 'torch JS us', 'torch JS M/s', 'torch/threefry'],
     report.host.map((figures, i) => {
@@ -234,12 +224,12 @@ export function formatReport(report: BenchReport): string {
       return [
         shape,
         `${sizeOf(shape)}`,
-        us(figures.noiseDrawUs),
+        micros(figures.noiseDrawUs),
         valuesPerSecond(shape, figures.noiseDrawUs),
         valuesPerSecond(shape, figures.noiseDrawJsUs),
-        us(figures.torchDrawUs),
+        micros(figures.torchDrawUs),
         valuesPerSecond(shape, figures.torchDrawUs),
-        us(figures.torchDrawJsUs),
+        micros(figures.torchDrawJsUs),
         valuesPerSecond(shape, figures.torchDrawJsUs),
         ratio(figures.torchDrawUs / figures.noiseDrawUs),
       ];

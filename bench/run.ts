@@ -16,10 +16,10 @@ import { loadNodeWebGpuBackend } from '../src/cli/node_webgpu';
 import { benchAroundModel, type AroundModelFigures } from './around_model';
 import { batchGoals, benchBatchRuns, formatBatchRuns } from './batch_bench';
 import { benchBrowser } from './browser';
-import { CPU_BUDGET, GPU_BUDGET, quick, SAMPLE_RUNS, SHAPES } from './config';
+import { CPU_BUDGET, GPU_BUDGET, NODE_WEBGPU, quick, SAMPLE_RUNS, SHAPES } from './config';
 import { hostVariants } from './host_bench';
 import { aroundModelGoals } from './model_report';
-import { formatReport, goalsOf, hostFiguresOf, NODE_WEBGPU, rowsOf, type BackendFigures, type BenchReport } from './report';
+import { formatReport, goalsOf, hostFiguresOf, rowsOf, type BackendFigures, type BenchReport } from './report';
 import { benchSampleRuns, type SampleRunFigures } from './sample_bench';
 import { benchDeviceCopy, benchMemory, benchSteps, type StepFigures } from './step_bench';
 import type { TimingBudget } from './timing';
@@ -143,6 +143,7 @@ async function main(): Promise<void> {
 
   const rows = rowsOf(host, backends);
   const memory = backends.map((figures) => figures.memory);
+  const shapes = SHAPES.map((shape) => shape.join('x'));
   const report: BenchReport = {
     machine: {
       cpu: `${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores)`,
@@ -152,7 +153,7 @@ async function main(): Promise<void> {
       run: `${((performance.now() - started) / 1000).toFixed(0)} s${isQuick ? ' (--quick)' : ''}, ${new Date().toISOString().slice(0, 10)}`,
       'load average (1 min) before / after': `${loadBefore.toFixed(1)} / ${loadavg()[0].toFixed(1)}`,
     },
-    shapes: SHAPES.map((shape) => shape.join('x')),
+    shapes,
     host,
     rows,
     memory,
@@ -162,7 +163,7 @@ async function main(): Promise<void> {
     schedulers,
     skipped,
     goals: [
-      ...goalsOf(rows, memory, host, SHAPES.map((shape) => shape.join('x'))),
+      ...goalsOf(rows, memory, host, shapes),
       ...aroundModelGoals(modelLoops, sampleOverhead, schedulers),
       ...batchGoals(batchRuns),
     ],

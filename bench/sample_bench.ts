@@ -16,7 +16,7 @@ import { runSampling } from '../src/cli/run_sampling';
 import { ringQuality } from '../src/denoisers/ring_quality';
 import { median } from './timing';
 
-export const SAMPLE_RUN_STEPS = 50;
+const SAMPLE_RUN_STEPS = 50;
 
 export interface SampleRunFigures {
   readonly backend: string;

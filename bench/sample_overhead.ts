@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DdimScheduler, sample } from '../src';
 import { MODEL_RUN_STEPS } from './config';
 import { sync } from './step_setup';
-import { halfInterquartileRange, median, timeRounds, type TimingBudget } from './timing';
+import { differences, halfInterquartileRange, median, timeRounds, type TimingBudget } from './timing';
 
 export interface SampleOverheadFigures {
   readonly backend: string;
@@ -60,13 +60,14 @@ export async function benchSampleOverhead(shape: number[], budget: TimingBudget)
   );
   start.dispose();
   const perStep = (times: number[]) => times.map((time) => time / MODEL_RUN_STEPS);
-  const added = perStep(rounds.sample).map((time, round) => time - perStep(rounds.loop)[round]);
+  const [loop, sampled] = [perStep(rounds.loop), perStep(rounds.sample)];
+  const added = differences(sampled, loop);
   return {
     backend: tf.getBackend(),
     shape,
     steps: MODEL_RUN_STEPS,
-    loopUs: median(perStep(rounds.loop)),
-    sampleUs: median(perStep(rounds.sample)),
+    loopUs: median(loop),
+    sampleUs: median(sampled),
     overheadUs: median(added),
     overheadSpreadUs: halfInterquartileRange(added),
   };

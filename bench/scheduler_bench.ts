@@ -14,8 +14,10 @@ import { passSource, type CombinationPass } from '../src/kernels/cpu_pass';
 import { SAMPLE, type StepPlan } from '../src/schedulers/plan';
 import type { Scheduler } from '../src/schedulers/protocol';
 import { SCHEDULERS } from '../src/schedulers/registry';
+import { countReads } from './read_backs';
 import { settingOf } from './scheduler_settings';
-import { Stepper, stepInputs, sync } from './step_setup';
+import { chainedBatch, Stepper, stepInputs } from './step_setup';
+import { withSwitchedOff } from './switches';
 import { timeInterleaved, type Timed, type TimingBudget } from './timing';
 
 /** Run lengths tried, longest first; GPU programs and read-backs are counted over a run of the last. */
@@ -90,25 +92,6 @@ function jsStep(plan: StepPlan, arrays: Record<string, Float32Array>): Timed | n
   };
 }
 
-/** Runs `f` and returns its result with the read-backs (backend read or readSync) it made. */
-function countReads<T>(f: () => T): { result: T; reads: number } {
-  const backend = tf.backend() as unknown as Record<string, unknown>;
-  let reads = 0;
-  for (const method of ['read', 'readSync']) {
-    const original = backend[method] as (...args: unknown[]) => unknown;
-    backend[method] = function (this: unknown, ...args: unknown[]) {
-      reads++;
-      return original.apply(this, args);
-    };
-  }
-  try {
-    return { result: f(), reads };
-  } finally {
-    delete backend.read;
-    delete backend.readSync;
-  }
-}
-
 /** GPU programs and read-backs of every step of a run of `numSteps`, the run taken once before to compile; the most of each. */
 function perStepCounts(scheduler: Scheduler, shape: number[], numSteps: number, inputs: { sample: tf.Tensor; prediction: tf.Tensor; noise: tf.Tensor }) {
   const run = () => {
@@ -133,15 +116,6 @@ function perStepCounts(scheduler: Scheduler, shape: number[], numSteps: number, 
   return run();
 }
 
-function withChain<T>(f: () => T): T {
-  fusedKernels.enabled = false;
-  try {
-    return f();
-  } finally {
-    fusedKernels.enabled = true;
-  }
-}
-
 /** Every scheduler of the registry at `shape` on the active backend. */
 export async function benchSchedulers(shape: number[], budget: TimingBudget): Promise<SchedulerRowFigures[]> {
   const rows: SchedulerRowFigures[] = [];
@@ -152,23 +126,13 @@ export async function benchSchedulers(shape: number[], budget: TimingBudget): Pr
     const scheduler = entry.create(setting.options);
     const runSteps = longestRun(scheduler, shape);
     const stepper = new Stepper(scheduler, shape, runSteps);
-    const batch = (update: (x: tf.Tensor) => tf.Tensor) => async (repetitions: number) => {
-      let x = tf.clone(inputs.sample);
-      for (let i = 0; i < repetitions; i++) {
-        const next = update(x);
-        x.dispose();
-        x = next;
-      }
-      await sync(x);
-      x.dispose();
-    };
     const step = (x: tf.Tensor) => stepper.step(x, inputs.prediction, inputs.noise);
     const js = arrays === null ? null : jsStep(middlePlan(scheduler, shape, runSteps), arrays);
-    const times = await timeInterleaved<string>({ step: batch(step), chain: batch((x) => withChain(() => step(x))), ...(js === null ? {} : { js }) }, budget);
+    const times = await timeInterleaved<string>({ step: chainedBatch(inputs.sample, step), chain: chainedBatch(inputs.sample, (x) => withSwitchedOff(fusedKernels, () => step(x))), ...(js === null ? {} : { js }) }, budget);
     stepper.dispose();
     const countRun = RUN_LENGTHS[RUN_LENGTHS.length - 1];
     const fused = perStepCounts(scheduler, shape, countRun, inputs);
-    const chain = withChain(() => perStepCounts(scheduler, shape, countRun, inputs));
+    const chain = withSwitchedOff(fusedKernels, () => perStepCounts(scheduler, shape, countRun, inputs));
     rows.push({
       scheduler: entry.name,
       setting: setting.note,

@@ -9,7 +9,8 @@ import { DdimScheduler } from '../src';
 import { activeBackendHasFusedKernel, fusedKernels } from '../src/kernels';
 import type { DdimStepCoefficients } from '../src/schedulers/ddim/coefficients';
 import { MEMORY_STEPS, STEP_OPTIONS } from './config';
-import { benchCoefficients, Stepper, stepInputs, sync } from './step_setup';
+import { benchCoefficients, chainedBatch, Stepper, stepInputs, sync } from './step_setup';
+import { withSwitchedOff } from './switches';
 import { timeInterleaved, type Timed, type TimingBudget } from './timing';
 
 export interface StepFigures {
@@ -60,27 +61,9 @@ export async function benchSteps(shapes: number[][], budget: TimingBudget, extra
     const coefficients = benchCoefficients();
     const { sample, prediction, noise } = stepInputs(shape, coefficients.alphaBar);
     const step = (x: tf.Tensor) => stepper.step(x, prediction, noise);
-    const chain = (x: tf.Tensor) => {
-      fusedKernels.enabled = false;
-      try {
-        return step(x);
-      } finally {
-        fusedKernels.enabled = true;
-      }
-    };
-    // Each batch chains its steps (the next sample is this step's output), then syncs once.
-    const batch = (update: (x: tf.Tensor) => tf.Tensor) => async (repetitions: number) => {
-      let x = tf.clone(sample);
-      for (let i = 0; i < repetitions; i++) {
-        const next = update(x);
-        x.dispose();
-        x = next;
-      }
-      await sync(x);
-      x.dispose();
-    };
+    const chain = (x: tf.Tensor) => withSwitchedOff(fusedKernels, () => step(x));
     const { step: stepUs, chain: chainUs, ...extraUs } = await timeInterleaved(
-      { step: batch(step), chain: batch(chain), ...extras({ shape, coefficients, sample, prediction, noise }) },
+      { step: chainedBatch(sample, step), chain: chainedBatch(sample, chain), ...extras({ shape, coefficients, sample, prediction, noise }) },
       budget,
     );
     const programs = (update: (x: tf.Tensor) => tf.Tensor) => countGpuPrograms(() => tf.dispose(update(sample))).programs;
@@ -148,21 +131,7 @@ export async function benchMemory(shape: number[]): Promise<MemoryFigures> {
  */
 export async function benchDeviceCopy(shape: number[], budget: TimingBudget): Promise<number> {
   const source = tf.tidy(() => tf.neg(tf.randomNormal([tf.util.sizeFromShape(shape) * 2.5], 0, 1, 'float32', 7)));
-  const times = await timeInterleaved(
-    {
-      copy: async (repetitions: number) => {
-        let x = tf.clone(source);
-        for (let i = 0; i < repetitions; i++) {
-          const next = tf.neg(x);
-          x.dispose();
-          x = next;
-        }
-        await sync(x);
-        x.dispose();
-      },
-    },
-    budget,
-  );
+  const times = await timeInterleaved({ copy: chainedBatch(source, (x) => tf.neg(x)) }, budget);
   source.dispose();
   return times.copy;
 }

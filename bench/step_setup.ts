@@ -1,8 +1,11 @@
 /** The step the benchmark times, set up on the active backend: shared by every figure. */
 import * as tf from '@tensorflow/tfjs-core';
 import { DdimScheduler, type Scheduler, type SchedulerState } from '../src';
+import { previousTimesteps } from '../src/schedule/previous_timesteps';
 import { ddimStepCoefficients, type DdimStepCoefficients } from '../src/schedulers/ddim/coefficients';
+import { samplingTimesteps } from '../src/schedulers/ddim/scheduler';
 import { RUN_STEPS, STEP_INDEX, STEP_OPTIONS } from './config';
+import type { Timed } from './timing';
 
 /**
  * Steps of `scheduler` one after the other, as a sampling loop takes them: each call steps the
@@ -43,12 +46,17 @@ export class Stepper {
   }
 }
 
+/** The coefficients of every step of a `numSteps`-step run of `scheduler`, from the timesteps and landings its init takes. */
+export function ddimRunCoefficients(scheduler: DdimScheduler, numSteps: number): DdimStepCoefficients[] {
+  const { options, alphaBars } = scheduler;
+  const timesteps = samplingTimesteps(options, numSteps);
+  const landings = previousTimesteps(timesteps, options.previousTimestep, options.numTrainSteps);
+  return Array.from(timesteps, (t, i) => ddimStepCoefficients(options, alphaBars, t, landings[i]));
+}
+
 /** The DDIM step of the benchmark: the coefficients of step STEP_INDEX of a RUN_STEPS-step run. */
 export function benchCoefficients(): DdimStepCoefficients {
-  const scheduler = new DdimScheduler(STEP_OPTIONS);
-  const gap = Math.floor(scheduler.options.numTrainSteps / RUN_STEPS);
-  const t = (RUN_STEPS - 1 - STEP_INDEX) * gap;
-  return ddimStepCoefficients(scheduler.options, scheduler.alphaBars, t, t - gap);
+  return ddimRunCoefficients(new DdimScheduler(STEP_OPTIONS), RUN_STEPS)[STEP_INDEX];
 }
 
 /**
@@ -71,3 +79,20 @@ export async function sync(x: tf.Tensor): Promise<void> {
   probe.dispose();
 }
 
+
+/**
+ * A timed batch of `update` chained from `start` (each output is the next input, as a sampling
+ * loop's samples are), synced once at its end, never per update.
+ */
+export function chainedBatch(start: tf.Tensor, update: (x: tf.Tensor) => tf.Tensor): Timed {
+  return async (repetitions) => {
+    let x = tf.clone(start);
+    for (let i = 0; i < repetitions; i++) {
+      const next = update(x);
+      x.dispose();
+      x = next;
+    }
+    await sync(x);
+    x.dispose();
+  };
+}

@@ -72,6 +72,11 @@ export async function timeRounds<K extends string>(variants: Record<K, Timed>, b
   return samples;
 }
 
+/** Per round, `a` minus `b` (two variants of timeRounds): what one adds to the other, free of the load both saw. */
+export function differences(a: number[], b: number[]): number[] {
+  return a.map((value, round) => value - b[round]);
+}
+
 /** Median microseconds per repetition of each variant. */
 export async function timeInterleaved<K extends string>(variants: Record<K, Timed>, budget: TimingBudget): Promise<Record<K, number>> {
   const samples = await timeRounds(variants, budget);

@@ -4,6 +4,7 @@ import type { ErrorPoint } from './gaussian_errors';
 import { writePlotPng, type PlotRow } from './plots';
 import { TARGET_ERROR } from './report';
 import type { AccuracyResults } from './results';
+import { samplerName } from './variants';
 
 const LAST = 'at the last nonzero noise level';
 const END = 'at the end (noise 0)';
@@ -33,19 +34,18 @@ export async function accuracyPlots(results: AccuracyResults, docs: string): Pro
   await errorPlot('gaussian', 'Gaussian data: exact global error of the probability-flow ODE samplers (float64)', (v) => v.gaussian?.float64 ?? null);
   await errorPlot('ring', 'Ring mixture: error against the converged reference (float64)', (v) => v.ring.errors);
   await errorPlot('glyphs', 'Glyph mixture: error against the converged reference (float64)', (v) => v.glyphs.errors);
-  const all = results.variants.map((v) => v.variant.label + (v.variant.stochastic ? ' (stochastic)' : ''));
   await writePlotPng(
     {
       title: 'Sliced Wasserstein-1 distance of the samples to the data',
       yTitle: 'SW1',
       rows: results.variants.flatMap((v) => {
-        const sampler = v.variant.label + (v.variant.stochastic ? ' (stochastic)' : '');
+        const sampler = samplerName(v.variant);
         return [
           ...v.ring.distribution.map((p) => ({ sampler, calls: p.calls, value: p.slicedWasserstein, panel: 'ring' })),
           ...v.glyphs.distribution.map((p) => ({ sampler, calls: p.calls, value: p.slicedWasserstein, panel: 'glyphs' })),
         ];
       }),
-      samplers: all,
+      samplers: results.variants.map((v) => samplerName(v.variant)),
       panels: ['ring', 'glyphs'],
     },
     join(docs, 'accuracy-distance.png'),

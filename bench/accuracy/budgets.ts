@@ -11,7 +11,7 @@ import { runLevels, type RunLevels } from './run_levels';
 
 /** The numSteps tried; a run counts when its model calls stay within MAX_CALLS. */
 export const STEP_GRID: readonly number[] = [1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 70, 80, 90, 100];
-export const MAX_CALLS = 100;
+const MAX_CALLS = 100;
 
 export interface BudgetRun {
   readonly numSteps: number;
@@ -20,10 +20,16 @@ export interface BudgetRun {
   readonly levels: RunLevels;
 }
 
-/** The measurement points of a run: (sample index, level), the end and the last nonzero level (null when it is the start). */
+/** Where an error is measured: the sample `index` of the run (samples[i] is given to call i), at `level`. */
+export interface MeasurePoint {
+  readonly index: number;
+  readonly level: NoiseLevel;
+}
+
+/** The measurement points of a run: the end and the last nonzero level (null when it is the start). */
 export interface MeasurePoints {
-  readonly end: { readonly index: number; readonly level: NoiseLevel };
-  readonly lastNonzero: { readonly index: number; readonly level: NoiseLevel } | null;
+  readonly end: MeasurePoint;
+  readonly lastNonzero: MeasurePoint | null;
 }
 
 /** The runs of `scheduler` over STEP_GRID within MAX_CALLS, and the step counts the class refuses (with its message). */

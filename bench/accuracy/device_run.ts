@@ -9,12 +9,10 @@ import type { Scheduler } from '../../src/schedulers/protocol';
 import type { HostModel } from './host_plans';
 
 /** The samples before each call and after the last (float32 values, widened), from `start` (rounded to float32). */
-export function runDevice(scheduler: Scheduler, numSteps: number, start: Float64Array, shape: number[], model: HostModel, seed = 0): Float64Array[] {
-  let { state } = (() => {
-    const result = scheduler.init(numSteps, shape, { seed });
-    result.timesteps.dispose();
-    return result;
-  })();
+export function runDevice(scheduler: Scheduler, numSteps: number, start: Float64Array, shape: number[], model: HostModel): Float64Array[] {
+  const { state: first, timesteps } = scheduler.init(numSteps, shape, { seed: 0 });
+  timesteps.dispose();
+  let state = first;
   let sample = tf.tensor(Float32Array.from(start), shape, 'float32');
   const samples = [Float64Array.from(sample.dataSync())];
   try {

@@ -5,10 +5,11 @@
  */
 import type { NoiseLevel } from '../../src/schedulers/plan';
 import type { Scheduler } from '../../src/schedulers/protocol';
-import { measurePoints, rmsError, type BudgetRun } from './budgets';
+import { measurePoints, rmsError, type BudgetRun, type MeasurePoint, type MeasurePoints } from './budgets';
 import { runDevice } from './device_run';
 import { gaussianFlow } from './gaussian_exact';
 import { runHostPlans } from './host_plans';
+import { veSigma } from './reference_ode';
 import { exactModel } from './prediction';
 import { marginalPoints, type MixtureProblem } from './problems';
 
@@ -39,22 +40,26 @@ export interface ErrorPoint {
   readonly lastNonzeroSigma: number | null;
 }
 
+/** The errors of `run` at its measurement `points`, `errorAt` giving the RMS error of the sample at one. */
+export function errorPoint({ numSteps, calls }: BudgetRun, { end, lastNonzero }: MeasurePoints, errorAt: (point: MeasurePoint) => number): ErrorPoint {
+  return {
+    numSteps,
+    calls,
+    end: errorAt(end),
+    lastNonzero: lastNonzero === null ? null : errorAt(lastNonzero),
+    endSigma: veSigma(end.level),
+    lastNonzeroSigma: lastNonzero === null ? null : veSigma(lastNonzero.level),
+  };
+}
+
 export function gaussianErrors(problem: MixtureProblem, scheduler: Scheduler, runs: readonly BudgetRun[], arithmetic: 'float64' | 'float32'): ErrorPoint[] {
-  return runs.map(({ numSteps, calls, levels }) => {
+  return runs.map((run) => {
+    const { numSteps, levels } = run;
     const startLevel = levels.sampleLevels[0];
     const start = gaussianStart(problem, startLevel);
     const model = exactModel(problem, levels.predictionType);
     const samples =
       arithmetic === 'float64' ? runHostPlans(levels.plans, start, model).samples : runDevice(scheduler, numSteps, start, [GAUSSIAN_QUANTILES.length, problem.dimension], model);
-    const { end, lastNonzero } = measurePoints(levels);
-    const errorAt = ({ index, level }: { index: number; level: NoiseLevel }) => rmsError(samples[index], gaussianFlow(problem, start, startLevel, level), level);
-    return {
-      numSteps,
-      calls,
-      end: errorAt(end),
-      lastNonzero: lastNonzero === null ? null : errorAt(lastNonzero),
-      endSigma: end.level.sigma / end.level.alpha,
-      lastNonzeroSigma: lastNonzero === null ? null : lastNonzero.level.sigma / lastNonzero.level.alpha,
-    };
+    return errorPoint(run, measurePoints(levels), ({ index, level }) => rmsError(samples[index], gaussianFlow(problem, start, startLevel, level), level));
   });
 }

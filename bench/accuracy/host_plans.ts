@@ -18,7 +18,7 @@ export interface HostRun {
 }
 
 /** The values of `combination` from `inputs`, in float64 (bounds: 'clip' only). */
-export function evaluateCombination(combination: Combination, inputs: ReadonlyMap<string, Float64Array>, size: number): Map<string, Float64Array> {
+function evaluateCombination(combination: Combination, inputs: ReadonlyMap<string, Float64Array>, size: number): Map<string, Float64Array> {
   const values = new Map(inputs);
   for (const value of combination.values) {
     const out = new Float64Array(size);

@@ -15,6 +15,7 @@ import { gaussianErrors } from './gaussian_errors';
 import { exactSampleFloor, mixtureResults, mixtureSetup, referenceConvergence, type MixtureSetup } from './mixture_errors';
 import { accuracyPlots } from './accuracy_plots';
 import { gaussianProblem, glyphsProblem, ringProblem } from './problems';
+import { veSigma } from './reference_ode';
 import { formatAccuracyReport } from './report';
 import type { AccuracyResults, VariantResults } from './results';
 import { schedulerOf, VARIANTS, type AccuracyVariant } from './variants';
@@ -36,10 +37,10 @@ function setups(quick: boolean): { ring: MixtureSetup; glyphs: MixtureSetup } {
 /** Convergence of a mixture's reference, from the highest start level of the runs to the lowest levels measured. */
 function convergenceOf(setup: MixtureSetup, runs: readonly BudgetRun[]): number {
   const starts = runs.map((run) => run.levels.sampleLevels[0]);
-  const highest = starts.reduce((a, b) => (b.sigma / b.alpha > a.sigma / a.alpha ? b : a));
+  const highest = starts.reduce((a, b) => (veSigma(b) > veSigma(a) ? b : a));
   const lowestNonzero = runs
     .flatMap((run) => run.levels.sampleLevels)
-    .reduce((a, b) => (b.sigma / b.alpha < a.sigma / a.alpha ? b : a));
+    .reduce((a, b) => (veSigma(b) < veSigma(a) ? b : a));
   return referenceConvergence(setup, highest, [{ alpha: 1, sigma: 0 }, lowestNonzero]);
 }
 

@@ -2,7 +2,7 @@
  * The ring and glyph mixtures: the error of deterministic samplers against a converged
  * reference solution of the ODE (reference_ode.ts, RK4 in float64 from the same start), and for
  * every sampler the distance of its samples to the exact mixture: the share near a mode
- * (src/denoisers' quality figures) and the sliced Wasserstein-2 distance.
+ * (src/denoisers' quality figures) and the sliced Wasserstein-1 distance (sliced_wasserstein.ts).
  */
 import { glyphsQuality } from '../../src/denoisers/glyphs_quality';
 import { ringQuality } from '../../src/denoisers/ring_quality';
@@ -12,7 +12,7 @@ import type { NoiseLevel } from '../../src/schedulers/plan';
 import type { Scheduler } from '../../src/schedulers/protocol';
 import { measurePoints, rmsError, type BudgetRun } from './budgets';
 import { runDevice } from './device_run';
-import type { ErrorPoint } from './gaussian_errors';
+import { errorPoint, type ErrorPoint } from './gaussian_errors';
 import { runHostPlans } from './host_plans';
 import { normalCdf } from './normal_cdf';
 import { exactModel } from './prediction';
@@ -53,7 +53,7 @@ export function mixtureSetup(problem: MixtureProblem, options: { referenceCount:
 }
 
 /** The starts at `level`: exact draws of the marginal there (problems.ts). */
-export function mixtureStart(setup: MixtureSetup, level: NoiseLevel): Float64Array {
+function mixtureStart(setup: MixtureSetup, level: NoiseLevel): Float64Array {
   return marginalPoints(setup.problem, level, setup.normals, setup.distanceCount, setup.components);
 }
 
@@ -110,22 +110,16 @@ export function mixtureResults(setup: MixtureSetup, variants: ReadonlyArray<{ sc
   return variants.map(({ scheduler, runs, stochastic }, v) => {
     const distribution: DistributionPoint[] = [];
     const errors: ErrorPoint[] = [];
-    runs.forEach(({ numSteps, calls, levels }, r) => {
+    runs.forEach((run, r) => {
+      const { numSteps, calls, levels } = run;
       let endpoints: Float64Array;
       const host = hostRuns[v]?.[r];
       if (host) {
         endpoints = host.endSamples;
         const startKey = levelKey(levels.sampleLevels[0]);
-        const errorAt = (values: Float64Array, level: NoiseLevel) => rmsError(values, solutions.get(`${startKey}->${levelKey(level)}`)!, level);
-        const { end, lastNonzero } = host.points;
-        errors.push({
-          numSteps,
-          calls,
-          end: errorAt(host.endSamples, end.level),
-          lastNonzero: lastNonzero ? errorAt(host.lastSamples!, lastNonzero.level) : null,
-          endSigma: end.level.sigma / end.level.alpha,
-          lastNonzeroSigma: lastNonzero ? lastNonzero.level.sigma / lastNonzero.level.alpha : null,
-        });
+        // The end's samples, or the last nonzero level's (the same sample where the run ends above 0).
+        const samplesAt = (index: number) => (index === host.points.end.index ? host.endSamples : host.lastSamples!);
+        errors.push(errorPoint(run, host.points, ({ index, level }) => rmsError(samplesAt(index), solutions.get(`${startKey}->${levelKey(level)}`)!, level)));
       } else {
         const start = mixtureStart(setup, levels.sampleLevels[0]);
         const samples = runDevice(scheduler, numSteps, start, [setup.distanceCount, d], exactModel(problem, levels.predictionType));

@@ -1,12 +1,8 @@
 /**
- * The standard normal density and distribution function in float64. Phi uses the complementary
- * error function's Chebyshev fit of Numerical Recipes (2nd ed., sec. 6.2, `erfcc`): fractional
- * error below 1.2e-7 everywhere, ample for distances of 1e-3 and more.
+ * The standard normal distribution function Phi in float64, from the complementary error
+ * function's Chebyshev fit of Numerical Recipes (2nd ed., sec. 6.2, `erfcc`): fractional error
+ * below 1.2e-7 everywhere, ample for distances of 1e-3 and more.
  */
-export function normalDensity(z: number): number {
-  return Number.isFinite(z) ? Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI) : 0;
-}
-
 function erfc(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);

@@ -19,7 +19,8 @@ export interface FlowStart {
   readonly level: NoiseLevel;
 }
 
-const veSigma = (level: NoiseLevel) => level.sigma / level.alpha;
+/** sigma / alpha: a level's noise in the variance-exploding view, by which levels are ordered. */
+export const veSigma = (level: NoiseLevel) => level.sigma / level.alpha;
 const NOISE_ONLY_ALPHA = 1e-9;
 
 /**

@@ -3,6 +3,7 @@ import type { ErrorPoint } from './gaussian_errors';
 import type { DistributionPoint } from './mixture_errors';
 import { callsToReach, measuredOrder, ASYMPTOTIC_CALLS } from './orders';
 import type { AccuracyResults, VariantResults } from './results';
+import { samplerName } from './variants';
 
 export const TARGET_ERROR = 1e-3;
 
@@ -95,7 +96,7 @@ function distributionTable(variants: readonly VariantResults[], floors: Accuracy
   const budgets = [1, 4, 10, 25, 100];
   const sw = (points: readonly DistributionPoint[]) => budgets.map((b) => at(points, b, (p) => p.slicedWasserstein.toFixed(3)));
   const near = (points: readonly DistributionPoint[]) => [10, 100].map((b) => at(points, b, (p) => `${(100 * p.nearShare).toFixed(1)}%`));
-  const rows = variants.map(({ variant, ring, glyphs }) => [variant.label + (variant.stochastic ? ' (stochastic)' : ''), ...sw(ring.distribution), ...near(ring.distribution), ...sw(glyphs.distribution), ...near(glyphs.distribution)]);
+  const rows = variants.map(({ variant, ring, glyphs }) => [samplerName(variant), ...sw(ring.distribution), ...near(ring.distribution), ...sw(glyphs.distribution), ...near(glyphs.distribution)]);
   const floor = (name: 'ring' | 'glyphs') => [...budgets.map(() => floors[name].floor.slicedWasserstein.toFixed(3)), ...[10, 100].map(() => `${(100 * floors[name].floor.nearShare).toFixed(1)}%`)];
   rows.push(['exact sample of the same size (the floor)', ...floor('ring'), ...floor('glyphs')]);
   return table(

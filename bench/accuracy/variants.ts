@@ -89,6 +89,11 @@ export const VARIANTS: readonly AccuracyVariant[] = [
   vp('tcd', 'TCD (gamma 0.3)', 'tcd', {}, 'integer-rounded'),
 ];
 
+/** The variant's name in the distance tables and plots, where stochastic and deterministic samplers stand together. */
+export function samplerName(variant: AccuracyVariant): string {
+  return variant.label + (variant.stochastic ? ' (stochastic)' : '');
+}
+
 /** The variant's scheduler, or null when its class is not in the registry yet. */
 export function schedulerOf(variant: AccuracyVariant): Scheduler | null {
   const entry = SCHEDULERS.find((candidate) => candidate.name === variant.scheduler);
